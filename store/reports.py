@@ -1,0 +1,98 @@
+"""Read-only queries behind `claimwatch status`, the run summary and the digest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import Actor, Article, ClaimOccurrence, DigestRun, JobRun, Mention, Quote, Source
+
+
+def store_counts(session: Session) -> dict[str, int]:
+    """Row counts that tell an operator at a glance what the store holds."""
+
+    def count(query) -> int:  # type: ignore[no-untyped-def]
+        return int(session.scalar(query) or 0)
+
+    return {
+        "articles": count(select(func.count(Article.id))),
+        "relevant": count(select(func.count(Article.id)).where(Article.relevant.is_(True))),
+        "analysed": count(select(func.count(Article.id)).where(Article.analyzed_at.is_not(None))),
+        "actors": count(select(func.count(func.distinct(Mention.actor_id)))),
+        "mentions": count(select(func.count(Mention.id))),
+        "quotes": count(select(func.count(Quote.id))),
+        "claim_occurrences": count(select(func.count(ClaimOccurrence.id))),
+    }
+
+
+def feed_health(session: Session) -> list[Source]:
+    """Every known feed, worst first: disabled, then by consecutive failures."""
+    return list(
+        session.scalars(select(Source).order_by(Source.enabled, Source.consecutive_failures.desc(), Source.name))
+    )
+
+
+def last_job_runs(session: Session) -> list[JobRun]:
+    """The latest run of each job."""
+    latest = select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
+    return list(session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id).order_by(JobRun.job)))
+
+
+def last_digest_end(session: Session) -> datetime | None:
+    """End of the window of the last digest that went out (or was recorded as empty)."""
+    return session.scalar(
+        select(func.max(DigestRun.window_end)).where(DigestRun.status.in_(("sent", "empty")))
+    )
+
+
+@dataclass
+class ArticleItem:
+    title: str
+    url: str
+    outlet: str
+    published_at: datetime | None
+    actors: list[str] = field(default_factory=list)
+
+
+def new_articles(session: Session, start: datetime, end: datetime, *, actors_per_article: int = 5) -> list[ArticleItem]:
+    """Relevant articles stored in [start, end), each with its most mentioned actors."""
+    articles = list(
+        session.scalars(
+            select(Article)
+            .where(Article.relevant.is_(True), Article.fetched_at >= start, Article.fetched_at < end)
+            .order_by(Article.outlet, Article.published_at.desc().nulls_last(), Article.id)
+        )
+    )
+    rows = session.execute(
+        select(Mention.article_id, Actor.name)
+        .join(Actor, Actor.id == Mention.actor_id)
+        .where(Mention.article_id.in_([a.id for a in articles]), Actor.type == "PERSON")
+    ).all()
+    per_article: dict[int, Counter[str]] = {}
+    for article_id, name in rows:
+        per_article.setdefault(article_id, Counter())[name] += 1
+    return [
+        ArticleItem(
+            title=a.title or a.url,
+            url=a.url,
+            outlet=a.outlet or "unknown outlet",
+            published_at=a.published_at,
+            actors=[name for name, _n in per_article.get(a.id, Counter()).most_common(actors_per_article)],
+        )
+        for a in articles
+    ]
+
+
+def troubled_feeds(session: Session, *, min_failures: int = 3) -> list[Source]:
+    """Feeds that failed several times in a row or were disabled."""
+    return list(
+        session.scalars(
+            select(Source)
+            .where((Source.consecutive_failures >= min_failures) | Source.enabled.is_(False))
+            .order_by(Source.consecutive_failures.desc())
+        )
+    )
