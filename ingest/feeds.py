@@ -48,7 +48,7 @@ def html_to_text(fragment: str) -> str:
 
 def _when(entry: feedparser.FeedParserDict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        parsed = dict.get(entry, key)  # plain dict lookup: no feedparser key-aliasing fallbacks
         if parsed:
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
@@ -59,10 +59,9 @@ def _when(entry: feedparser.FeedParserDict) -> datetime | None:
 
 def parse_feed(body: bytes, base_url: str, *, content_type: str | None = None) -> ParsedFeed:
     """Parse a feed body; raise FeedParseError when nothing usable is in it."""
-    headers = {"content-location": base_url}
-    if content_type:
-        headers["content-type"] = content_type
-    parsed = feedparser.parse(body, response_headers=headers)
+    # No content-location: feedparser would resolve opaque RSS <guid>s against it as if they were URLs.
+    # Relative links are resolved against the feed's URL below instead.
+    parsed = feedparser.parse(body, response_headers={"content-type": content_type} if content_type else {})
     warning = None
     if parsed.bozo:
         warning = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
@@ -73,6 +72,8 @@ def parse_feed(body: bytes, base_url: str, *, content_type: str | None = None) -
     entries = []
     for raw in parsed.entries:
         link = raw.get("link") or ""
+        if raw.get("guidislink") and not link.startswith(("http://", "https://")):
+            link = ""  # an RSS <guid> taken as permalink by default, but it is an opaque id, not a URL
         if not link:
             continue
         title = raw.get("title")

@@ -8,10 +8,14 @@ text ("Sybiha" → Andrii Sybiha), and the alias table from config decides names
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from claimwatch.config.settings import ActorSettings
 
@@ -19,6 +23,7 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _LEADING_DROP = frozenset({"DET", "ADP", "CCONJ", "PUNCT"})
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "nn"})
 _HEADING_MAX_CHARS = 120
+_SENTENCE_END = (".", "!", "?", '"', "”", ":")
 
 
 @dataclass
@@ -45,14 +50,34 @@ class AliasTable:
 
     def __init__(self, actors: Iterable[ActorSettings]) -> None:
         self._map: dict[str, tuple[str, str]] = {}
+        self._surface: set[str] = set()
+        self._matcher: PhraseMatcher | None = None
         for actor in actors:
             for alias in (actor.name, *actor.aliases):
-                self._map[_fold(alias)] = (actor.name, actor.type)
-                if _fold(alias).startswith("the "):
-                    self._map[_fold(alias)[4:]] = (actor.name, actor.type)
+                bare = alias[4:] if alias.casefold().startswith("the ") else alias
+                self._map[_fold(bare)] = (actor.name, actor.type)
+                self._surface.add(bare)
 
     def lookup(self, text: str) -> tuple[str, str] | None:
-        return self._map.get(_fold(text))
+        """The canonical (name, type) for `text`; a full name whose surname is a known person's alias
+        and whose first name is that person's ("Volodymyr Zelenskyy") counts as that person."""
+        known = self._map.get(_fold(text))
+        if known is None and len(words := _fold(text).split()) > 1:
+            surname = self._map.get(words[-1])
+            if surname and surname[1] == "PERSON" and _fold(surname[0]).split()[0] == words[0]:
+                return surname
+        return known
+
+    def bind(self, nlp: Language) -> None:
+        """Tokenise the aliases with `nlp`'s tokenizer, so that find() can spot them in its docs."""
+        self._matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._matcher.add("ALIAS", [nlp.make_doc(alias) for alias in sorted(self._surface)])
+
+    def find(self, doc: Doc) -> list[Span]:
+        """Spans of `doc` spelt exactly like a configured alias (the model may not tag them)."""
+        if self._matcher is None:
+            return []
+        return filter_spans([doc[start:end] for _id, start, end in self._matcher(doc)])
 
 
 def _trim(span: Span) -> Span | None:
@@ -65,8 +90,8 @@ def _trim(span: Span) -> Span | None:
     return span.doc[start:end] if end > start else None
 
 
-def _role(span: Span) -> Span | None:
-    """Title or role words in front of a person's name, as the parser attached them."""
+def _role(span: Span, line_start: int) -> Span | None:
+    """Title or role words in front of a person's name, as the parser attached them, on the same line."""
     if span.label_ != "PERSON":
         return None
     left = [
@@ -76,61 +101,91 @@ def _role(span: Span) -> Span | None:
     ]
     if not left:
         return None
+    doc = span.doc
     start = min(child.left_edge.i for child in left)
-    while start < span.start and span.doc[start].pos_ in ("DET", "PUNCT"):
+    while start < span.start and (doc[start].pos_ in ("DET", "PUNCT", "SPACE") or doc[start].idx < line_start):
         start += 1
-    return span.doc[start : span.start] if start < span.start else None
+    return doc[start : span.start] if start < span.start else None
 
 
-def _in_heading(doc: Doc, span: Span) -> bool:
-    """A short line without closing punctuation: a headline or section title."""
-    text = doc.text
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    line_end = text.find("\n", span.end_char)
-    line = text[line_start : line_end if line_end != -1 else len(text)].strip()
-    return len(line) <= _HEADING_MAX_CHARS and not line.endswith((".", "!", "?", '"', "”", ":"))
+class _Lines:
+    """Line boundaries of a text, to tell running text from headlines in O(log n) per lookup."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.heading = []
+        for index, start in enumerate(self.starts):
+            end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(text)
+            line = text[start:end].strip()
+            self.heading.append(len(line) <= _HEADING_MAX_CHARS and not line.endswith(_SENTENCE_END))
+
+    def start_of(self, offset: int) -> int:
+        return self.starts[bisect_right(self.starts, offset) - 1]
+
+    def in_heading(self, offset: int) -> bool:
+        """A short line without closing punctuation: a headline or section title."""
+        return self.heading[bisect_right(self.starts, offset) - 1]
+
+
+@dataclass
+class _Candidate:
+    span: Span
+    name: str
+    type: str
+    role: str | None
+    trusted: bool  # named by the alias table, so kept wherever it stands
 
 
 def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
     """Canonical actors of one document with every mention's character offsets."""
-    candidates: list[tuple[Span, str, str, str | None, bool]] = []  # span, name, type, role, trusted
-    role_spans: list[tuple[int, int]] = []
+    lines = _Lines(doc.text)
+    candidates: list[_Candidate] = []
+    role_tokens: set[int] = set()
     for ent in doc.ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
         span = _trim(ent)
         if span is None or not any(ch.isalpha() for ch in span.text):
             continue
-        role = _role(ent)
+        role = _role(ent, lines.start_of(ent.start_char))
         if role is not None:
-            role_spans.append((role.start_char, role.end_char))
+            role_tokens.update(range(role.start, role.end))
+        label = ent.label_
+        if label == "GPE" and span.root.pos_ == "ADJ":
+            label = "NORP"  # "Ukrainian officials": a group adjective, not the state
         known = aliases.lookup(span.text)
-        name, label = known if known else (span.text, ent.label_)
-        candidates.append((span, name, label, role.text if role is not None else None, known is not None))
+        name, label = known if known else (span.text, label)
+        candidates.append(_Candidate(span, name, label, role.text if role is not None else None, known is not None))
+    # Configured aliases the model did not tag ("Zelenskyy" alone, "Sybiha" at a sentence start).
+    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    for span in aliases.find(doc):
+        if tagged.isdisjoint(range(span.start, span.end)):
+            name, label = aliases.lookup(span.text) or (span.text, "ORG")
+            role = _role(span, lines.start_of(span.start_char)) if label == "PERSON" else None
+            candidates.append(_Candidate(span, name, label, role.text if role is not None else None, True))
 
-    # Full names seen in running text (not headings) are what short forms link to.
-    full_names = {
-        name: label
-        for span, name, label, _role_text, _trusted in candidates
-        if label == "PERSON" and len(name.split()) > 1 and not _in_heading(doc, span)
-    }
+    # Full names seen in running text (not headlines) are what short forms link to.
+    in_body = [c for c in candidates if not lines.in_heading(c.span.start_char)]
     by_surname: dict[str, set[str]] = {}
-    for name in full_names:
-        by_surname.setdefault(_fold(name.split()[-1]), set()).add(name)
+    for c in in_body:
+        if c.type == "PERSON" and len(c.name.split()) > 1:
+            by_surname.setdefault(_fold(c.name.split()[-1]), set()).add(c.name)
+    body_names = {c.name for c in in_body}
 
-    body_names = {name for span, name, _l, _r, _t in candidates if not _in_heading(doc, span)}
     actors: dict[tuple[str, str], Actor] = {}
-    for span, name, label, role_text, trusted in candidates:
-        if not trusted:
-            inside_role = any(s <= span.start_char and span.end_char <= e for s, e in role_spans)
-            if inside_role:
-                continue
-            if label == "PERSON" or len(span) == 1:
-                matches = by_surname.get(_fold(name.split()[-1]), set())
-                if len(matches) == 1 and len(name.split()) == 1:
+    for c in candidates:
+        name, label = c.name, c.type
+        if not c.trusted:
+            if not role_tokens.isdisjoint(range(c.span.start, c.span.end)):
+                continue  # "State" in "Secretary of State Marco Rubio" is part of a title
+            if len(name.split()) == 1 and (label == "PERSON" or len(c.span) == 1):
+                matches = by_surname.get(_fold(name), set())
+                if len(matches) == 1:
                     name, label = next(iter(matches)), "PERSON"
-            if _in_heading(doc, span) and name not in body_names and name not in full_names:
+            if lines.in_heading(c.span.start_char) and name not in body_names:
                 continue
         actor = actors.setdefault((name, label), Actor(name=name, type=label))
-        actor.mentions.append(ActorMention(span.start_char, span.end_char, span.text, role_text))
+        actor.mentions.append(ActorMention(c.span.start_char, c.span.end_char, c.span.text, c.role))
+    for actor in actors.values():
+        actor.mentions.sort(key=lambda m: m.start)
     return sorted(actors.values(), key=lambda a: (a.mentions[0].start, a.name))

@@ -75,6 +75,7 @@ class Extractor:
     def __init__(self, nlp: Language, aliases: AliasTable, *, batch_size: int = 16, n_process: int = 1) -> None:
         self.nlp = nlp
         self.aliases = aliases
+        aliases.bind(nlp)
         self.batch_size = batch_size
         self.n_process = n_process
         self.version = f"{EXTRACTOR_VERSION}+{model_version(nlp)}"

@@ -1,0 +1,26 @@
+# Every target sets up .venv first when it is missing or pyproject.toml changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run demo test bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "claimwatch needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## one full cycle (fetch → analyze → store) into ./data/claimwatch.db
+	$(BIN)/claimwatch run --once
+
+demo: $(STAMP)  ## the same cycle over a sample corpus served on loopback (no network needed)
+	$(BIN)/claimwatch demo
+
+test: $(STAMP)  ## the test suite (PostgreSQL too when CLAIMWATCH_TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) demo-data .pytest_cache

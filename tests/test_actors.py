@@ -1,0 +1,56 @@
+"""Actors: roles split off, short forms linked, alias table applied, offsets exact."""
+
+from __future__ import annotations
+
+from claimwatch.nlp.extract import Extractor
+
+from .conftest import read_fixture
+
+
+def _by_name(extractor: Extractor, text: str) -> dict[str, object]:
+    return {a.name: a for a in extractor.extract(text).actors}
+
+
+def test_roles_are_split_and_short_forms_linked(extractor: Extractor) -> None:
+    text = read_fixture("envoy-visit.txt")
+    actors = _by_name(extractor, text)
+    minister = actors["Herman Halushchenko"]
+    assert minister.type == "PERSON"
+    assert "Halushchenko" not in actors  # the surname alone links to the full name
+    assert [text[m.start : m.end] for m in minister.mentions] == ["Herman Halushchenko", "Halushchenko"]
+    assert minister.mentions[0].role == "Ukrainian Energy Minister"
+
+
+def test_alias_table_decides_names_and_types(extractor: Extractor) -> None:
+    text = read_fixture("envoy-visit.txt")
+    actors = _by_name(extractor, text)
+    zelensky = actors["Volodymyr Zelensky"]
+    assert {text[m.start : m.end] for m in zelensky.mentions} == {"Zelenskyy", "Zelenskiy"}
+    assert actors["United States"].type == "GPE"
+    assert {text[m.start : m.end] for m in actors["United States"].mentions} == {"U.S.", "Washington"}
+    assert {text[m.start : m.end] for m in actors["Russia"].mentions} == {"Kremlin"}
+    assert "Kyiv" not in actors and actors["Ukraine"].type == "GPE"
+    assert len(actors["Keith Kellogg"].mentions) == 3
+
+
+def test_every_mention_offset_points_at_its_words(extractor: Extractor) -> None:
+    text = read_fixture("envoy-visit.txt")
+    for actor in extractor.extract(text).actors:
+        for mention in actor.mentions:
+            assert text[mention.start : mention.end] == mention.text
+
+
+def test_headline_fragments_are_not_actors(extractor: Extractor) -> None:
+    text = "The Contentious Draft Deal and Ukraine's Resistance\nUkraine said on Monday that talks would go on.\n"
+    names = set(_by_name(extractor, text))
+    assert "Contentious Draft Deal" not in names and "The Contentious Draft Deal" not in names
+    assert "Ukraine" in names
+
+
+def test_long_text_is_cut_into_pieces_with_offsets_kept(extractor: Extractor) -> None:
+    paragraph = "Andrii Sybiha met Marco Rubio in Washington on Friday to discuss the draft.\n\n"
+    text = paragraph * 1500  # ~115,000 characters: more than one piece
+    actors = _by_name(extractor, text)
+    sybiha = actors["Andrii Sybiha"]
+    assert len(sybiha.mentions) == 1500
+    assert all(text[m.start : m.end] == "Andrii Sybiha" for m in sybiha.mentions)

@@ -1,0 +1,118 @@
+"""The command line: the demo, exit codes, status, extract and the digest preview."""
+
+from __future__ import annotations
+
+import email
+import json
+import sqlite3
+from datetime import datetime, timezone
+from email import policy
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimwatch.jobs.cli import app
+from claimwatch.store.db import open_store, transaction
+from claimwatch.store.models import Article, Source
+
+from .test_cycle_e2e import run_cli
+
+runner = CliRunner()
+
+
+def test_demo_fills_a_fresh_sqlite_store(tmp_path: Path) -> None:
+    result = run_cli("demo", "--data-dir", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    assert "Cycle summary" in result.stdout
+    with sqlite3.connect(tmp_path / "demo" / "claimwatch.db") as db:
+        assert db.execute("select count(*) from articles").fetchone()[0] == 6
+        names = {row[0] for row in db.execute("select distinct a.name from mentions m join actors a on a.id = m.actor_id")}
+    assert {"Volodymyr Zelensky", "Donald Trump", "Andrii Sybiha", "Ukraine", "United States"} <= names
+    # A second demo starts again from an empty store.
+    again = run_cli("demo", "--data-dir", str(tmp_path / "demo"))
+    assert again.returncode == 0
+    with sqlite3.connect(tmp_path / "demo" / "claimwatch.db") as db:
+        assert db.execute("select count(*) from articles").fetchone()[0] == 6
+
+
+def test_broken_config_exits_3_naming_file_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "cw.toml"
+    config.write_text("[fetch]\nmax_redirects = 'many'\n")
+    result = runner.invoke(app, ["--config", str(config), "status"])
+    assert result.exit_code == 3
+    assert "cw.toml" in result.output and "fetch.max_redirects" in result.output
+
+
+def test_unreachable_store_exits_4_without_showing_the_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMWATCH_DATABASE_URL", "postgresql+psycopg://reader:s3cret-pw@127.0.0.1:1/nothing")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 4
+    assert "cannot migrate" in result.output and "s3cret-pw" not in result.output
+
+
+def test_init_and_status_show_feeds_and_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 0, result.output
+    assert "schema 0001" in result.output
+    assert "Kyiv Independent" in result.output and "never" in result.output
+
+
+def test_extract_prints_actor_json(tmp_path: Path) -> None:
+    text = "Ukrainian Foreign Minister Andrii Sybiha spoke to Marco Rubio. Sybiha said talks would go on.\n"
+    path = tmp_path / "story.txt"
+    path.write_text(text)
+    result = runner.invoke(app, ["extract", str(path)])
+    assert result.exit_code == 0, result.output
+    actors = {a["name"]: a for a in json.loads(result.stdout)["actors"]}
+    assert [text[s:e] for s, e in actors["Andrii Sybiha"]["mentions"]] == ["Andrii Sybiha", "Sybiha"]
+    assert actors["Andrii Sybiha"]["roles"] == ["Ukrainian Foreign Minister"]
+
+
+def test_extract_jsonl_keeps_ids_and_rejects_bad_lines() -> None:
+    lines = "\n".join(json.dumps({"id": i, "text": t}) for i, t in [("a", "Trump met Putin."), ("b", "Kyiv said no.")])
+    result = runner.invoke(app, ["extract", "--jsonl", "-"], input=lines)
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b"]
+    assert {a["name"] for a in out[0]["actors"]} == {"Donald Trump", "Vladimir Putin"}
+    bad = runner.invoke(app, ["extract", "--jsonl", "-"], input='{"id": 1}\n')
+    assert bad.exit_code == 6 and '-:1: expected a JSON object with "id" and "text"' in bad.output
+
+
+def test_extract_refuses_empty_input() -> None:
+    result = runner.invoke(app, ["extract", "-"], input="   \n")
+    assert result.exit_code == 6
+    assert "empty text" in result.output
+
+
+def test_digest_preview_escapes_hostile_article_text(tmp_path: Path) -> None:
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'claimwatch.db'}")
+    with transaction(factory) as session:
+        source = Source(name="Feed", url="https://feed.example/rss")
+        session.add(source)
+        session.add(
+            Article(
+                url="https://news.example/a?x=1&y=2",
+                title='<script>alert("x")</script> Deal "signed" & sealed',
+                outlet="<b>Evil Outlet</b>",
+                text="t",
+                content_hash="h",
+                relevant=True,
+                fetched_at=datetime.now(timezone.utc),
+            )
+        )
+    preview = tmp_path / "out" / "digest.html"
+    result = runner.invoke(app, ["digest", "--preview", str(preview)])
+    assert result.exit_code == 0, result.output
+    html = preview.read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Evil Outlet&lt;/b&gt;" in html
+    assert 'href="https://news.example/a?x=1&amp;y=2"' in html
+    message = email.message_from_bytes(preview.with_suffix(".eml").read_bytes(), policy=policy.default)
+    assert message.is_multipart() and message["Message-ID"]
+    assert "1 new article" in message["Subject"]
+    plain = message.get_body(preferencelist=("plain",)).get_content()
+    assert '<script>alert("x")</script> Deal "signed" & sealed' in plain

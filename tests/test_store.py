@@ -1,0 +1,87 @@
+"""Store: one set of migrations builds the models' schema on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.store.db import create_store_engine, migrate, schema_revision, transaction
+from claimwatch.store.models import Article, Base, Mention, Source
+
+
+def test_migrations_build_exactly_the_models_schema(factory: sessionmaker[Session]) -> None:
+    engine = factory.kw["bind"]
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    current, head = schema_revision(engine)
+    assert current == head is not None
+
+
+def test_migrating_twice_changes_nothing(db_url: str) -> None:
+    engine = create_store_engine(db_url)
+    migrate(engine)
+    before = sorted(inspect(engine).get_table_names())
+    migrate(engine)
+    assert sorted(inspect(engine).get_table_names()) == before
+    assert {"articles", "claims", "claim_occurrences", "factchecks", "claim_status_history"} <= set(before)
+    engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgres_tables_and_columns_carry_their_comments(factory: sessionmaker[Session]) -> None:
+    inspector = inspect(factory.kw["bind"])
+    for table in Base.metadata.sorted_tables:
+        assert inspector.get_table_comment(table.name)["text"], table.name
+    columns = {c["name"]: c for c in inspector.get_columns("claim_occurrences")}
+    assert "asserted | reported | refuted" in columns["framing"]["comment"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(factory: sessionmaker[Session]) -> None:
+    with factory() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def _article(url: str = "https://news.example/a") -> Article:
+    return Article(url=url, text="t", content_hash="h", relevant=True)
+
+
+def test_foreign_keys_are_enforced(factory: sessionmaker[Session]) -> None:
+    with pytest.raises(IntegrityError):
+        with transaction(factory) as session:
+            session.add(Mention(article_id=999, actor_id=999, start=0, end=1, text="x"))
+
+
+def test_unique_canonical_url(factory: sessionmaker[Session]) -> None:
+    with transaction(factory) as session:
+        session.add(_article())
+    with pytest.raises(IntegrityError):
+        with transaction(factory) as session:
+            session.add(_article())
+
+
+def test_timestamps_round_trip_as_aware_utc(factory: sessionmaker[Session]) -> None:
+    kyiv_time = datetime(2025, 2, 15, 9, 30, tzinfo=timezone(timedelta(hours=2)))
+    with transaction(factory) as session:
+        article = _article()
+        article.published_at = kyiv_time
+        session.add(article)
+    with factory() as session:
+        stored = session.scalars(select(Article)).one().published_at
+    assert stored == kyiv_time and stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+
+
+def test_naive_timestamps_are_refused(factory: sessionmaker[Session]) -> None:
+    with pytest.raises(StatementError, match="naive datetime"):
+        with transaction(factory) as session:
+            session.add(Source(name="x", url="https://x.example/rss", last_fetched_at=datetime(2025, 1, 1)))
