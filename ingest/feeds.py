@@ -28,6 +28,7 @@ class FeedEntry:
     summary: str
     published_at: datetime | None
     author: str | None
+    outlet: str | None = None  # set by aggregators that name each entry's publisher
 
 
 @dataclass
@@ -35,6 +36,7 @@ class ParsedFeed:
     title: str | None
     entries: list[FeedEntry] = field(default_factory=list)
     warning: str | None = None
+    ttl_minutes: int | None = None  # RSS <ttl>: how long the feed may be cached
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -85,6 +87,13 @@ def parse_feed(body: bytes, base_url: str, *, content_type: str | None = None) -
                 summary=html_to_text(raw.get("summary") or ""),
                 published_at=_when(raw),
                 author=raw.get("author") or None,
+                outlet=(raw.get("source") or {}).get("title") or None,
             )
         )
-    return ParsedFeed(title=parsed.feed.get("title"), entries=entries, warning=warning)
+    ttl = str(parsed.feed.get("ttl", "")).strip()
+    return ParsedFeed(
+        title=parsed.feed.get("title"),
+        entries=entries,
+        warning=warning,
+        ttl_minutes=int(ttl) if ttl.isdigit() else None,
+    )

@@ -17,8 +17,10 @@ class PageText:
     canonical_url: str | None
 
 
-def extract_page(html: str, url: str) -> PageText | None:
-    """Main text and metadata of a page; None when trafilatura finds no article text in it."""
+def extract_page(html: bytes | str, url: str) -> PageText | None:
+    """Main text and metadata of a page; None when trafilatura finds no article text in it.
+
+    Bytes are decoded by trafilatura, which honours the page's declared and detected encoding."""
     doc = trafilatura.bare_extraction(
         html, url=url, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
     )

@@ -10,6 +10,36 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 
 
+# Aggregators and social sites that wrap the real link in a query parameter.
+REDIRECT_WRAPPERS = {
+    "news.google.com": ("url",),
+    "www.google.com": ("url", "q"),
+    "google.com": ("url", "q"),
+    "l.facebook.com": ("u",),
+    "lm.facebook.com": ("u",),
+    "www.bing.com": ("url",),
+    "out.reddit.com": ("url",),
+    "t.umblr.com": ("z",),
+    "www.linkedin.com": ("url",),
+}
+MAX_UNWRAP = 5
+
+
+def unwrap_redirect(url: str) -> str:
+    """The target of an aggregator's redirect link (news.google.com/url?url=…), else `url` itself."""
+    for _ in range(MAX_UNWRAP):
+        parts = urlsplit(url)
+        names = REDIRECT_WRAPPERS.get((parts.hostname or "").lower())
+        if not names:
+            return url
+        params = dict(parse_qsl(parts.query))
+        target = next((params[n] for n in names if params.get(n, "").startswith(("http://", "https://"))), None)
+        if target is None:
+            return url
+        url = target
+    return url
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments, tracking parameters and a trailing slash."""
     parts = urlsplit(url.strip())

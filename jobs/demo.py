@@ -80,4 +80,6 @@ def demo_settings(base: Settings, base_url: str, data_dir: Path) -> Settings:
     ]
     fetch = base.fetch.model_copy(update={"allow_private_addresses": True, "per_host_delay": 0.0})
     database = base.database.model_copy(update={"url": None})
-    return base.model_copy(update={"feeds": feeds, "fetch": fetch, "data_dir": data_dir, "database": database})
+    return base.model_copy(
+        update={"feeds": feeds, "searches": [], "fetch": fetch, "data_dir": data_dir, "database": database}
+    )

@@ -1,8 +1,9 @@
 """The fetch step: poll every due feed, turn new entries into stored articles, record feed health.
 
-Each feed is handled on its own and committed article by article: one broken feed or page never stops
-the others, and a process killed mid-feed loses nothing that was already stored (the feed's validators are
-saved last, so the next run re-reads it and de-duplicates what it already has).
+Feeds are polled concurrently (the fetcher bounds connections overall and per host). Each feed is
+handled on its own and committed article by article: one broken feed or page never stops the others, and
+a process killed mid-feed loses nothing already stored — the feed's validators are saved last, so the next
+run re-reads it and de-duplicates what it already has.
 """
 
 from __future__ import annotations
@@ -11,22 +12,24 @@ import logging
 import time
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
-from claimwatch.ingest.feeds import FeedEntry, FeedParseError, parse_feed
-from claimwatch.ingest.http import Fetcher, FetchError
+from claimwatch.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
+from claimwatch.ingest.http import Fetcher, FetchError, Response
 from claimwatch.ingest.language import detect_language
 from claimwatch.ingest.pages import extract_page
+from claimwatch.ingest.search import all_feeds, parse_gdelt
 from claimwatch.ingest.topics import match_topics
-from claimwatch.ingest.urls import canonical_url
+from claimwatch.ingest.urls import canonical_url, unwrap_redirect
 from claimwatch.store.articles import NewArticle, add_sighting, known_article, save_article
 from claimwatch.store.db import transaction
 from claimwatch.store.models import FetchLog, Source, utcnow
-from claimwatch.store.sources import is_due, record_failure, record_success, sync_sources
+from claimwatch.store.sources import MAX_BACKOFF, is_due, record_failure, record_success, sync_sources
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,15 @@ class FeedOutcome:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class _Feed:
+    id: int
+    name: str
+    url: str
+    outlet: str | None
+    kind: str
+
+
 def fetch_feeds(
     settings: Settings,
     factory: sessionmaker[Session],
@@ -51,124 +63,124 @@ def fetch_feeds(
     job_run_id: int | None = None,
     on_feed: Callable[[FeedOutcome], None] | None = None,
 ) -> list[FeedOutcome]:
-    """Poll every configured feed that is due; return one outcome per feed, in config order."""
+    """Poll every configured feed and search that is due; one outcome per feed, in config order."""
     with transaction(factory) as session:
-        sources = [(s.id, s.name, s.url) for s in sync_sources(session, settings.feeds)]
-    outcomes = []
-    with Fetcher(settings.fetch) as fetcher:
-        for source_id, name, url in sources:
-            try:
-                outcome = _fetch_one(settings, factory, fetcher, source_id, job_run_id)
-            except Exception as exc:  # a bug or a database fault in one feed must not stop the rest
-                log.exception("feed failed unexpectedly", extra={"feed_url": url})
-                outcome = FeedOutcome(name, url, "error", error=f"{type(exc).__name__}: {exc}")
-            outcomes.append(outcome)
-            if on_feed:
-                on_feed(outcome)
-    return outcomes
+        feeds = [_Feed(s.id, s.name, s.url, s.outlet, s.kind) for s in sync_sources(session, all_feeds(settings))]
+
+    def poll(feed: _Feed) -> FeedOutcome:
+        try:
+            outcome = _fetch_one(settings, factory, fetcher, feed, job_run_id)
+        except Exception as exc:  # a bug or a database fault in one feed must not stop the rest
+            log.exception("feed failed unexpectedly: %s", feed.url)
+            outcome = FeedOutcome(feed.name, feed.url, "error", error=f"{type(exc).__name__}: {exc}")
+        if on_feed:
+            on_feed(outcome)
+        return outcome
+
+    with Fetcher(settings.fetch) as fetcher, ThreadPoolExecutor(
+        max_workers=settings.fetch.max_connections, thread_name_prefix="fetch"
+    ) as pool:
+        return list(pool.map(poll, feeds))
+
+
+def _parse(feed: _Feed, response: Response) -> ParsedFeed:
+    if feed.kind == "gdelt":
+        return parse_gdelt(response.body)
+    return parse_feed(response.body, response.url, content_type=response.headers.get("content-type"))
+
+
+def _fresh_until(response: Response, parsed: ParsedFeed | None) -> datetime | None:
+    """When the feed is worth asking again, from Cache-Control max-age or the RSS <ttl>."""
+    seconds = max(response.max_age or 0.0, (parsed.ttl_minutes or 0) * 60.0 if parsed else 0.0)
+    return utcnow() + min(timedelta(seconds=seconds), MAX_BACKOFF) if seconds else None
 
 
 def _fetch_one(
-    settings: Settings,
-    factory: sessionmaker[Session],
-    fetcher: Fetcher,
-    source_id: int,
-    job_run_id: int | None,
+    settings: Settings, factory: sessionmaker[Session], fetcher: Fetcher, feed: _Feed, job_run_id: int | None
 ) -> FeedOutcome:
-    with transaction(factory) as session:
-        source = session.get(Source, source_id)
+    with factory() as session:
+        source = session.get(Source, feed.id)
         assert source is not None
-        name, url, outlet = source.name, source.url, source.outlet
-        etag, last_modified = source.etag, source.last_modified
-        due = is_due(source, utcnow())
+        etag, last_modified, due = source.etag, source.last_modified, is_due(source, utcnow())
     if not due:
-        return FeedOutcome(name, url, "skipped")
+        return FeedOutcome(feed.name, feed.url, "skipped")
 
-    started = utcnow()
     clock = time.monotonic()
-    entry_log = FetchLog(source_id=source_id, job_run_id=job_run_id, started_at=started, outcome="ok")
+    entry_log = FetchLog(source_id=feed.id, job_run_id=job_run_id, started_at=utcnow(), outcome="ok")
     try:
-        response = fetcher.get(url, etag=etag, last_modified=last_modified)
-        if response.not_modified:
-            entry_log.outcome, entry_log.status_code = "not_modified", 304
-            _finish(factory, source_id, entry_log, clock, response.status, None, None)
-            return FeedOutcome(name, url, "not_modified", status=304)
-        feed = parse_feed(response.body, response.url, content_type=response.headers.get("content-type"))
+        response = fetcher.get(feed.url, etag=etag, last_modified=last_modified)
+        parsed = None if response.not_modified else _parse(feed, response)
     except (FetchError, FeedParseError) as exc:
         status = exc.status if isinstance(exc, FetchError) else None
+        retry_after = exc.retry_after if isinstance(exc, FetchError) else None
         entry_log.outcome, entry_log.status_code, entry_log.error = "error", status, str(exc)
         entry_log.duration_ms = int((time.monotonic() - clock) * 1000)
         with transaction(factory) as session:
-            source = session.get(Source, source_id)
+            source = session.get(Source, feed.id)
             assert source is not None
-            record_failure(session, source, status=status, error=str(exc), log=entry_log)
-        log.warning("feed failed: %s", exc, extra={"feed_url": url})
-        return FeedOutcome(name, url, "error", status=status, error=str(exc))
+            record_failure(session, source, status=status, error=str(exc), log=entry_log, retry_after=retry_after)
+        log.warning("feed failed: %s", exc)
+        return FeedOutcome(feed.name, feed.url, "error", status=status, error=str(exc))
 
     new = 0
-    for entry in feed.entries:
-        try:
-            new += _ingest_entry(settings, factory, fetcher, source_id, outlet or feed.title, entry)
-        except Exception:  # keep going with the next entry; the log says which one failed
-            log.exception("entry failed", extra={"feed_url": url, "entry_url": entry.url})
-    entry_log.status_code, entry_log.entries, entry_log.new_articles = response.status, len(feed.entries), new
-    entry_log.error = f"feed parsed with warnings: {feed.warning}" if feed.warning else None
-    _finish(
-        factory,
-        source_id,
-        entry_log,
-        clock,
-        response.status,
-        response.headers.get("etag"),
-        response.headers.get("last-modified"),
-    )
-    return FeedOutcome(name, url, "ok", status=response.status, entries=len(feed.entries), new_articles=new,
-                       error=entry_log.error)
-
-
-def _finish(
-    factory: sessionmaker[Session],
-    source_id: int,
-    entry_log: FetchLog,
-    clock: float,
-    status: int,
-    etag: str | None,
-    last_modified: str | None,
-) -> None:
+    if parsed is None:
+        entry_log.outcome = "not_modified"
+    else:
+        for entry in parsed.entries:
+            try:
+                new += _ingest_entry(settings, factory, fetcher, feed, parsed.title, entry)
+            except Exception:  # keep going with the next entry; the log says which one failed
+                log.exception("entry failed: %s (feed %s)", entry.url, feed.url)
+        entry_log.entries, entry_log.new_articles = len(parsed.entries), new
+        entry_log.error = f"feed parsed with warnings: {parsed.warning}" if parsed.warning else None
+    entry_log.status_code = response.status
     entry_log.duration_ms = int((time.monotonic() - clock) * 1000)
     with transaction(factory) as session:
-        source = session.get(Source, source_id)
+        source = session.get(Source, feed.id)
         assert source is not None
         record_success(
-            session, source, status=status, etag=etag, last_modified=last_modified, next_check_at=None,
+            session,
+            source,
+            status=response.status,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            next_check_at=_fresh_until(response, parsed),
             log=entry_log,
         )
+    return FeedOutcome(
+        feed.name,
+        feed.url,
+        entry_log.outcome,
+        status=response.status,
+        entries=entry_log.entries,
+        new_articles=new,
+        error=entry_log.error,
+    )
 
 
 def _ingest_entry(
     settings: Settings,
     factory: sessionmaker[Session],
     fetcher: Fetcher,
-    source_id: int,
-    outlet: str | None,
+    feed: _Feed,
+    feed_title: str | None,
     entry: FeedEntry,
 ) -> int:
     """Store one feed entry as an article (or a new sighting of a known one); 1 if an article was added."""
-    url = canonical_url(entry.url)
-    with transaction(factory) as session:
-        source = session.get(Source, source_id)
-        assert source is not None
-        known = known_article(session, url=url, guid=entry.guid)
-        if known is not None:
-            add_sighting(session, known, source, guid=entry.guid, url=entry.url)
-            return 0
+    link = unwrap_redirect(entry.url)
+    url = canonical_url(link)
+    outlet = entry.outlet or feed.outlet or feed_title
+    if _sighted(factory, feed.id, entry, url=url, title=entry.title, outlet=outlet, when=entry.published_at):
+        return 0
 
-    text, text_source, title, author, published, raw = entry.summary, "summary", entry.title, entry.author, \
-        entry.published_at, None
+    text, text_source, title, author, published, raw = (
+        entry.summary, "summary", entry.title, entry.author, entry.published_at, None
+    )
     if settings.fetch.fetch_pages:
         try:
-            page_response = fetcher.get(entry.url)
-            page = extract_page(page_response.body.decode("utf-8", "replace"), page_response.url)
+            page_response = fetcher.get(link)
+            url = canonical_url(page_response.url)  # where redirects ended
+            page = extract_page(page_response.body, page_response.url)
             if page is not None and page.canonical_url:
                 url = canonical_url(page.canonical_url)
             if page is not None and len(page.text) >= settings.fetch.min_text_chars:
@@ -180,9 +192,8 @@ def _ingest_entry(
             if settings.fetch.keep_raw_html:
                 raw = zlib.compress(page_response.body)
         except FetchError as exc:
-            log.info("page not fetched, using the feed summary: %s", exc, extra={"entry_url": entry.url})
+            log.info("page not fetched, using the feed summary: %s", exc)
 
-    topics = match_topics(f"{title or ''}\n{text}", settings.topics)
     new = NewArticle(
         url=url,
         title=title,
@@ -192,19 +203,40 @@ def _ingest_entry(
         text=text,
         text_source=text_source,
         language=detect_language(text),
-        topics=topics,
+        topics=match_topics(f"{title or ''}\n{text}", settings.topics),
         guid=entry.guid,
         raw_html=raw,
     )
     with transaction(factory) as session:
-        source = session.get(Source, source_id)
+        source = session.get(Source, feed.id)
         assert source is not None
-        known = known_article(session, url=url, guid=entry.guid)  # the page's canonical URL may be known
+        known = known_article(session, url=url, guid=entry.guid)  # redirects or rel=canonical may lead home
         if known is not None:
             add_sighting(session, known, source, guid=entry.guid, url=entry.url)
             return 0
         save_article(session, new, source, entry_url=entry.url)
     return 1
+
+
+def _sighted(
+    factory: sessionmaker[Session],
+    source_id: int,
+    entry: FeedEntry,
+    *,
+    url: str,
+    title: str | None,
+    outlet: str | None,
+    when: datetime | None,
+) -> bool:
+    """Record a sighting and return True when the entry is an article already stored."""
+    with transaction(factory) as session:
+        known = known_article(session, url=url, guid=entry.guid, title=title, outlet=outlet, when=when)
+        if known is None:
+            return False
+        source = session.get(Source, source_id)
+        assert source is not None
+        add_sighting(session, known, source, guid=entry.guid, url=entry.url)
+        return True
 
 
 def _page_date(value: str | None) -> datetime | None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Article, Sighting, Source
+from .models import Article, Sighting, Source, utcnow
+
+# The same title from the same outlet within this window is the same story under another URL.
+SAME_STORY_WINDOW = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,30 @@ def title_hash(title: str | None, outlet: str | None) -> str | None:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
-def known_article(session: Session, *, url: str, guid: str | None) -> Article | None:
-    """The stored article with this canonical URL or entry GUID, if any."""
+def known_article(
+    session: Session,
+    *,
+    url: str,
+    guid: str | None,
+    title: str | None = None,
+    outlet: str | None = None,
+    when: datetime | None = None,
+) -> Article | None:
+    """The stored article with this canonical URL, entry GUID, or (within a few days of `when`) the same
+    normalised title from the same outlet, if any."""
     found = session.scalars(select(Article).where(Article.url == url)).first()
     if found is None and guid:
         found = session.scalars(select(Article).where(Article.guid == guid)).first()
+    key = title_hash(title, outlet)
+    if found is None and key and outlet:
+        moment = when or utcnow()
+        found = session.scalars(
+            select(Article).where(
+                Article.title_hash == key,
+                Article.fetched_at >= moment - SAME_STORY_WINDOW,
+                Article.fetched_at <= moment + SAME_STORY_WINDOW,
+            )
+        ).first()
     return found
 
 

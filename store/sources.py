@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from claimwatch.config.settings import FeedSettings
 from .models import FetchLog, Source, utcnow
 
 DISABLE_AFTER_FAILURES = 20
+FIRST_BACKOFF = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(days=1)
 
 
@@ -50,7 +52,8 @@ def record_success(
     next_check_at: datetime | None,
     log: FetchLog,
 ) -> None:
-    """A feed answered: reset its failure count and keep its validators for the next conditional GET."""
+    """A feed answered: reset its failure count, keep its validators for the next conditional GET, and
+    respect how long it said it stays fresh (`next_check_at`)."""
     source.last_fetched_at = log.started_at
     source.last_status = status
     source.consecutive_failures = 0
@@ -61,14 +64,25 @@ def record_success(
     session.add(log)
 
 
-def record_failure(session: Session, source: Source, *, status: int | None, error: str, log: FetchLog) -> None:
-    """A feed failed: count it, back off exponentially (capped at a day), disable after many failures."""
+def record_failure(
+    session: Session,
+    source: Source,
+    *,
+    status: int | None,
+    error: str,
+    log: FetchLog,
+    retry_after: float | None = None,
+) -> None:
+    """A feed failed: count it, back off exponentially with jitter (or as long as the server's
+    Retry-After asked, capped at a day), disable it after many failures in a row."""
     source.last_fetched_at = log.started_at
     source.last_status = status
     source.consecutive_failures += 1
     source.last_error = error
-    delay = min(timedelta(minutes=5) * 2 ** min(source.consecutive_failures - 1, 16), MAX_BACKOFF)
-    source.next_check_at = utcnow() + delay
+    backoff = FIRST_BACKOFF * 2 ** min(source.consecutive_failures - 1, 16) * random.uniform(1.0, 1.25)
+    if retry_after is not None:
+        backoff = max(backoff, timedelta(seconds=retry_after))
+    source.next_check_at = utcnow() + min(backoff, MAX_BACKOFF)
     if source.consecutive_failures >= DISABLE_AFTER_FAILURES:
         source.enabled = False
     session.add(log)

@@ -147,6 +147,7 @@ def make_settings(tmp_path: Path, feeds: list[tuple[str, str]] | None = None, **
     return base.model_copy(
         update={
             "feeds": [FeedSettings(name=name, url=url, outlet=name) for name, url in (feeds or [])],
+            "searches": [],
             "fetch": fetch_settings,
             "data_dir": tmp_path / "data",
         }

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.jobs.demo import DEMO_FEEDS, serve_corpus
-from claimwatch.store.models import Actor, Article, FetchLog, JobRun, Mention, Sighting
+from claimwatch.store.models import Actor, Article, FetchLog, JobRun, Mention, Sighting, Source
 
 CLI = [sys.executable, "-c", "from claimwatch.jobs.cli import main; main()"]
 
@@ -84,4 +84,10 @@ def test_run_once_stores_articles_actors_and_a_second_run_adds_nothing(
         runs = session.scalars(select(JobRun).where(JobRun.job == "cycle")).all()
         assert [r.outcome for r in runs] == ["ok", "ok"]
         assert runs[0].summary["new_articles"] == 6 and runs[1].summary["new_articles"] == 0
-        assert session.scalar(select(func.count()).select_from(FetchLog)) == 4
+        # Kyiv Wire's RSS says <ttl>30</ttl>: the second cycle leaves it alone; the Atom feed is polled again.
+        logs = session.scalars(select(FetchLog).order_by(FetchLog.id)).all()
+        assert [log.source_id for log in logs] == [1, 2, 2]
+        kyiv_wire = session.get(Source, 1)
+        assert kyiv_wire.name == "Kyiv Wire (demo)"
+        minutes = (kyiv_wire.next_check_at - kyiv_wire.last_fetched_at).total_seconds() / 60
+        assert 29 < minutes < 31

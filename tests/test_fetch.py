@@ -78,8 +78,9 @@ def test_one_bad_feed_never_stops_the_others(tmp_path: Path, site: LoopbackSite,
     ]
     outcomes = {o.name: o for o in fetch_feeds(make_settings(tmp_path, feeds), factory)}
 
-    assert outcomes["Good"].outcome == "ok" and outcomes["Good"].new_articles == 1
-    assert outcomes["Gzipped"].outcome == "ok" and outcomes["Gzipped"].entries == 1  # same story: a sighting
+    assert outcomes["Good"].outcome == outcomes["Gzipped"].outcome == "ok"
+    # The same story in both: one article, whichever feed was polled first, and two sightings.
+    assert outcomes["Good"].new_articles + outcomes["Gzipped"].new_articles == 1
     assert (outcomes["Gone"].outcome, outcomes["Gone"].status) == ("error", 404)
     assert "HTTP 404" in outcomes["Gone"].error
     assert "ConnectError" in outcomes["Refused"].error
