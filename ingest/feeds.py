@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from .encoding import repair_utf8
+
 
 class FeedParseError(Exception):
     """The body is not a feed that any entry can be taken from."""
@@ -63,12 +65,14 @@ def parse_feed(body: bytes, base_url: str, *, content_type: str | None = None) -
     """Parse a feed body; raise FeedParseError when nothing usable is in it."""
     # No content-location: feedparser would resolve opaque RSS <guid>s against it as if they were URLs.
     # Relative links are resolved against the feed's URL below instead.
+    body, repaired = repair_utf8(body, content_type)
     parsed = feedparser.parse(body, response_headers={"content-type": content_type} if content_type else {})
-    warning = None
+    warning = "invalid UTF-8 byte runs decoded as a Windows code page" if repaired else None
     if parsed.bozo:
-        warning = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
+        problem = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
         if not parsed.entries:
-            raise FeedParseError(f"not a usable feed ({warning})")
+            raise FeedParseError(f"not a usable feed ({problem})")
+        warning = f"{warning}; {problem}" if warning else problem
     if not parsed.get("version") and not parsed.entries:
         raise FeedParseError("not a feed: no RSS or Atom root element")
     entries = []

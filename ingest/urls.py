@@ -56,3 +56,14 @@ def canonical_url(url: str) -> str:
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/")
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs are on the same host, ignoring a leading 'www.' (a page may only claim a
+    canonical URL on its own site, so that a hostile page cannot take over another site's article)."""
+
+    def host(url: str) -> str:
+        name = (urlsplit(url).hostname or "").lower()
+        return name[4:] if name.startswith("www.") else name
+
+    return host(a) == host(b) != ""

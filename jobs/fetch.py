@@ -9,6 +9,7 @@ run re-reads it and de-duplicates what it already has.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -25,13 +26,16 @@ from claimwatch.ingest.language import detect_language
 from claimwatch.ingest.pages import extract_page
 from claimwatch.ingest.search import all_feeds, parse_gdelt
 from claimwatch.ingest.topics import match_topics
-from claimwatch.ingest.urls import canonical_url, unwrap_redirect
+from claimwatch.ingest.urls import canonical_url, same_site, unwrap_redirect
 from claimwatch.store.articles import NewArticle, add_sighting, known_article, save_article
 from claimwatch.store.db import transaction
 from claimwatch.store.models import FetchLog, Source, utcnow
 from claimwatch.store.sources import MAX_BACKOFF, is_due, record_failure, record_success, sync_sources
 
 log = logging.getLogger(__name__)
+
+# Feeds are polled in threads; the last check for a duplicate and the insert happen under one lock.
+_store_lock = threading.Lock()
 
 
 @dataclass
@@ -181,7 +185,7 @@ def _ingest_entry(
             page_response = fetcher.get(link)
             url = canonical_url(page_response.url)  # where redirects ended
             page = extract_page(page_response.body, page_response.url)
-            if page is not None and page.canonical_url:
+            if page is not None and page.canonical_url and same_site(page.canonical_url, page_response.url):
                 url = canonical_url(page.canonical_url)
             if page is not None and len(page.text) >= settings.fetch.min_text_chars:
                 text, text_source = page.text, "page"
@@ -207,14 +211,15 @@ def _ingest_entry(
         guid=entry.guid,
         raw_html=raw,
     )
-    with transaction(factory) as session:
-        source = session.get(Source, feed.id)
-        assert source is not None
-        known = known_article(session, url=url, guid=entry.guid)  # redirects or rel=canonical may lead home
-        if known is not None:
-            add_sighting(session, known, source, guid=entry.guid, url=entry.url)
+    # Checked again under the lock: redirects or rel=canonical may lead to a stored article, and a
+    # concurrent feed may have stored the same story meanwhile.
+    with _store_lock:
+        if _sighted(factory, feed.id, entry, url=url, title=title, outlet=outlet, when=published):
             return 0
-        save_article(session, new, source, entry_url=entry.url)
+        with transaction(factory) as session:
+            source = session.get(Source, feed.id)
+            assert source is not None
+            save_article(session, new, source, entry_url=entry.url)
     return 1
 
 

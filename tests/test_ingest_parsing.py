@@ -96,3 +96,68 @@ def test_language_tags() -> None:
     assert detect_language("The deal would give the United States access to Ukraine's critical minerals.") == "en"
     assert detect_language("Угода надасть Сполученим Штатам доступ до українських корисних копалин.") == "uk"
     assert detect_language("ok") is None
+
+
+def test_wrong_encoding_keeps_every_entry() -> None:
+    feed = _parse("rss20-wrong-encoding.xml")
+    assert [e.url for e in feed.entries] == ["https://mixed.example/1", "https://mixed.example/2"]
+    assert feed.entries[0].title == "Clean UTF-8 title: Київ і Вашингтон"
+    assert feed.entries[1].title == "Київ in the wrong encoding here"  # the Cyrillic page read as cp1251
+    assert feed.warning and "Windows code page" in feed.warning
+
+
+def test_google_news_search_names_the_outlet_of_each_entry() -> None:
+    [entry] = _parse("google-news-search.xml").entries
+    assert entry.outlet == "Riverside Herald"
+    assert entry.url.startswith("https://news.google.com/rss/articles/")
+
+
+def test_gdelt_artlist_keeps_only_http_entries() -> None:
+    from claimwatch.ingest.search import parse_gdelt
+
+    feed = parse_gdelt((FIXTURES / "gdelt-artlist.json").read_bytes())
+    assert [e.url for e in feed.entries] == [
+        "https://www.kyivpost.example/post/45012",
+        "https://wire.example/world/europe/rare-earths-ukraine?utm_source=gdelt",
+    ]
+    assert feed.entries[0].published_at == datetime(2025, 2, 15, 9, 15, tzinfo=timezone.utc)
+    assert feed.entries[0].outlet == "kyivpost.example"
+    with pytest.raises(FeedParseError, match="not JSON: 'The specified phrase is too short.'"):
+        parse_gdelt(b"The specified phrase is too short.")
+
+
+def test_search_urls_are_built_from_topic_terms() -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from claimwatch.ingest.search import gdelt_url, google_news_url, topic_query
+
+    topic = TopicSettings(name="t", all=["Ukraine"], any=["rare earth", "minerals"], none=["football"])
+    assert topic_query(topic) == 'Ukraine ("rare earth" OR minerals) -football'
+    google = parse_qs(urlsplit(google_news_url(topic)).query)
+    assert google["q"] == ['Ukraine ("rare earth" OR minerals) -football'] and google["ceid"] == ["US:en"]
+    gdelt = parse_qs(urlsplit(gdelt_url(topic)).query)
+    assert gdelt["mode"] == ["artlist"] and gdelt["format"] == ["json"]
+    assert gdelt["query"] == ['Ukraine ("rare earth" OR minerals) -football sourcelang:english']
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "target"),
+    [
+        ("https://news.google.com/url?sa=t&url=https%3A%2F%2Fwire.example%2Fa%3Fid%3D1", "https://wire.example/a?id=1"),
+        ("https://l.facebook.com/l.php?u=https%3A%2F%2Fwire.example%2Fb&h=AT0", "https://wire.example/b"),
+        ("https://www.google.com/url?q=https://news.google.com/url?url=https://wire.example/c", "https://wire.example/c"),
+        ("https://news.google.com/rss/articles/CBMiWmh0?oc=5", "https://news.google.com/rss/articles/CBMiWmh0?oc=5"),
+        ("https://www.bing.com/news/apiclick.aspx?url=javascript:alert(1)", "https://www.bing.com/news/apiclick.aspx?url=javascript:alert(1)"),
+    ],
+)
+def test_aggregator_links_are_unwrapped(wrapped: str, target: str) -> None:
+    from claimwatch.ingest.urls import unwrap_redirect
+
+    assert unwrap_redirect(wrapped) == target
+
+
+def test_same_site() -> None:
+    from claimwatch.ingest.urls import same_site
+
+    assert same_site("https://www.wire.example/a", "http://wire.example/b")
+    assert not same_site("https://wire.example/a", "https://evil.example/a")
