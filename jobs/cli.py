@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config import ConfigError, Settings, load_config
+from claimwatch.ingest.search import all_feeds
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.nlp.model import ModelError
 from claimwatch.store.db import StoreError, open_store, schema_revision, transaction
@@ -149,7 +150,7 @@ def _progress() -> Progress:
 
 def _cycle(settings: Settings, factory: sessionmaker[Session]) -> CycleSummary:
     with _progress() as progress, _model_errors():
-        feeds = progress.add_task("fetching feeds", total=len(settings.feeds))
+        feeds = progress.add_task("fetching feeds", total=len(all_feeds(settings)))
         analysed = progress.add_task("analysing articles", total=None)
         summary = run_cycle(
             settings,
@@ -169,7 +170,7 @@ def init() -> None:
     settings = _settings()
     factory = _store(settings)
     with transaction(factory) as session:
-        sources = sync_sources(session, settings.feeds)
+        sources = sync_sources(session, all_feeds(settings))
         sync_actor_aliases(session, settings.actors)
     current, _head = schema_revision(factory.kw["bind"])
     console.print(f"store ready: {_safe_url(settings.database_url)} (schema {current}), {len(sources)} feeds")
@@ -198,7 +199,7 @@ def fetch() -> None:
     settings = _settings()
     factory = _store(settings)
     with _progress() as progress:
-        task = progress.add_task("fetching feeds", total=len(settings.feeds))
+        task = progress.add_task("fetching feeds", total=len(all_feeds(settings)))
         outcomes = fetch_feeds(settings, factory, on_feed=lambda _o: progress.advance(task))
     console.print(_feed_table(outcomes))
 
@@ -294,13 +295,14 @@ def status() -> None:
     console.print(jobs)
 
     health = Table(title="Feeds", title_justify="left")
-    for column in ("feed", "state", "failures", "last fetched", "HTTP", "next check", "last error"):
+    for column in ("feed", "kind", "state", "failures", "last fetched", "HTTP", "next check", "last error"):
         health.add_column(column)
     for s in feeds:
         state_text = "[red]disabled[/]" if not s.enabled else ("[yellow]failing[/]" if s.consecutive_failures else
                                                                "[green]ok[/]")
         health.add_row(
             s.name,
+            s.kind,
             state_text,
             str(s.consecutive_failures),
             f"{s.last_fetched_at:%Y-%m-%d %H:%M}" if s.last_fetched_at else "never",
