@@ -128,6 +128,9 @@ class ActorSettings(_Section):
     name: str
     type: ActorType
     aliases: list[str] = Field(default_factory=list)
+    affiliation: str | None = Field(
+        default=None, description="The state or body a person speaks for, e.g. Ukraine for its president."
+    )
 
 
 class WatchlistClaim(_Section):

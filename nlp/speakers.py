@@ -1,0 +1,165 @@
+"""Who said it: cue words, their grammatical subjects, and the actor behind a name, a pronoun or a
+description ("the former U.S. president" → Donald Trump when the article calls him that elsewhere)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .actors import Actor
+
+# Verbs (lemmas) that attribute speech, writing, belief or evidence to their subject.
+CUE_LEMMAS = frozenset(
+    """say tell add state claim argue assert insist warn confirm deny reveal explain note write report announce
+    suggest emphasize emphasise underscore stress describe call dismiss accuse allege believe think estimate
+    find show conclude acknowledge admit predict promise vow pledge threaten urge demand respond reply
+    complain maintain contend declare comment recall remark concede hint indicate signal agree brand label
+    term blame reiterate caution tweet post testify""".split()
+)
+# Cues whose complement is a proposition (used for indirect speech and claims).
+CLAUSE_CUES = CUE_LEMMAS - {"call", "describe", "dismiss", "brand", "label", "term", "urge", "demand", "accuse", "blame"}
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})
+_DEMONYMS = {
+    "american": "us", "america": "us", "u.s.": "us", "us": "us", "usa": "us", "washington": "us",
+    "ukrainian": "ukraine", "ukraine": "ukraine", "kyiv": "ukraine", "ukraine's": "ukraine",
+    "russian": "russia", "russia": "russia", "kremlin": "russia", "moscow": "russia",
+    "chinese": "china", "china": "china", "european": "eu", "eu": "eu",
+}
+_HEAD_SYNONYMS = {
+    "leader": {"president", "leader", "prime minister", "premier", "chancellor"},
+    "president": {"president"},
+    "minister": {"minister"},
+    "envoy": {"envoy", "special envoy"},
+}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    text: str
+    start: int
+    end: int
+    actor: Actor | None
+
+
+def is_cue(token: Token) -> bool:
+    return token.lemma_.lower() in CUE_LEMMAS and token.pos_ in ("VERB", "AUX")
+
+
+def subject_of(cue: Token) -> Token | None:
+    """The cue's subject, inherited from the governing verb for participles and conjuncts."""
+    for _ in range(4):
+        for child in cue.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass" and cue.lemma_ == "say"):
+                if child.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
+                    return cue.head  # "Trump, who has accused …": the relative clause's noun
+                return child
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return objects[0]
+        if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and cue.head.i != cue.i:
+            cue = cue.head
+            continue
+        return None
+    return None
+
+
+def _norm(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    return _DEMONYMS.get(word, word)
+
+
+class SpeakerResolver:
+    """Maps subjects to speakers within one document, given its actors and quotation spans."""
+
+    def __init__(self, doc: Doc, actors: Sequence[Actor], quoted: Sequence[tuple[int, int]]) -> None:
+        self.doc = doc
+        self._actor_at: dict[int, tuple[Actor, int, int]] = {}
+        for actor in actors:
+            for mention in actor.mentions:
+                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                if span is not None:
+                    for token in span:
+                        self._actor_at[token.i] = (actor, mention.start, mention.end)
+        self._quoted = sorted(quoted)
+        self._roles = [
+            (actor, {_norm(w) for w in m.role.split()})
+            for actor in actors
+            if actor.type == "PERSON"
+            for m in actor.mentions
+            if m.role
+        ]
+        self._antecedents: list[tuple[int, Actor]] = []  # (char offset, person) in text order
+        for token in doc:
+            found = self._actor_at.get(token.i)
+            if found and found[0].type == "PERSON" and not self.in_quote(token.idx):
+                if token.dep_ in ("nsubj", "nsubjpass") or token.head.dep_ == "nsubj":
+                    self._antecedents.append((token.idx, found[0]))
+
+    def in_quote(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self._quoted)
+
+    def note_speaker(self, offset: int, actor: Actor | None) -> None:
+        """A resolved quote speaker is the best antecedent for a later 'he said'."""
+        if actor is not None and actor.type == "PERSON":
+            self._antecedents.append((offset, actor))
+            self._antecedents.sort(key=lambda pair: pair[0])
+
+    def actor_of(self, token: Token) -> tuple[Actor, int, int] | None:
+        return self._actor_at.get(token.i)
+
+    def speaker(self, subject: Token) -> Speaker:
+        """The words naming the speaker and, where the article makes it clear, the canonical actor."""
+        if subject.lower_ in PRONOUNS:
+            before = [actor for offset, actor in self._antecedents if offset < subject.idx]
+            return Speaker(subject.text, subject.idx, subject.idx + len(subject), before[-1] if before else None)
+        found = self.actor_of(subject)
+        if found is not None and found[0].type != "NORP":
+            actor, start, end = found
+            return Speaker(self.doc.text[start:end], start, end, actor)
+        phrase = self.noun_phrase(subject)
+        actor = self._appositive_person(subject) or self._description(subject)
+        return Speaker(phrase.text, phrase.start_char, phrase.end_char, actor)
+
+    def noun_phrase(self, head: Token, *, without: frozenset[int] = frozenset()) -> Span:
+        """The subject's phrase without relative clauses, appositions, trailing punctuation, or the
+        subtrees rooted at the token indices in `without`."""
+        tokens = [head]
+        stack = list(head.children)
+        while stack:
+            child = stack.pop()
+            if (child.dep_ in _NP_STOP_DEPS and child.i > head.i) or child.i in without:
+                continue
+            tokens.append(child)
+            stack.extend(child.children)
+        start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+        while end > start + 1 and self.doc[end - 1].is_punct:
+            end -= 1
+        while start < end - 1 and self.doc[start].is_punct:
+            start += 1
+        return self.doc[start:end]
+
+    def _appositive_person(self, head: Token) -> Actor | None:
+        for child in head.children:
+            if child.dep_ == "appos":
+                found = self.actor_of(child)
+                if found and found[0].type == "PERSON":
+                    return found[0]
+        return None
+
+    def _description(self, head: Token) -> Actor | None:
+        """'the former U.S. president' → the one person this article gives that role."""
+        if head.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            return None
+        heads = _HEAD_SYNONYMS.get(head.lemma_.lower(), {head.lemma_.lower()})
+        modifiers = {_norm(c.text) for c in head.children if c.dep_ in ("amod", "compound", "nmod", "poss")}
+        matches = {
+            actor.name: actor
+            for actor, role in self._roles
+            if any(all(part in role for part in h.split()) for h in heads) and modifiers <= role
+        }
+        return next(iter(matches.values())) if len(matches) == 1 else None
