@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from claimwatch.config.settings import Settings
 from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.nlp.model import load_model
-from claimwatch.store.analysis import pending_articles, save_extraction, sync_actor_aliases
+from claimwatch.store.analysis import pending_articles, save_extraction, sync_actor_aliases, sync_watchlist
 from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, utcnow
 
@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 class AnalyzeSummary:
     articles: int = 0
     mentions: int = 0
+    quotes: int = 0
+    claims: int = 0
     failed: int = 0
 
 
@@ -51,6 +53,7 @@ def analyze_pending(
     extractor = extractor or build_extractor(settings)
     with transaction(factory) as session:
         sync_actor_aliases(session, settings.actors)
+        sync_watchlist(session, settings.watchlist)
     while pending:
         texts = [text for _id, text in pending]
         for (article_id, text), extraction in zip(pending, _safe_extract(extractor, texts)):
@@ -62,7 +65,10 @@ def analyze_pending(
                     article.analyzed_at, article.extractor_version = utcnow(), f"{extractor.version}:empty"
                     summary.failed += 1
                 else:
-                    summary.mentions += save_extraction(session, article, extraction)
+                    counts = save_extraction(session, article, extraction)
+                    summary.mentions += counts["mentions"]
+                    summary.quotes += counts["quotes"]
+                    summary.claims += counts["claims"]
                     summary.articles += 1
             if on_article:
                 on_article(article_id)

@@ -28,7 +28,7 @@ from claimwatch.ingest.search import all_feeds
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.nlp.model import ModelError
 from claimwatch.store.db import StoreError, open_store, schema_revision, transaction
-from claimwatch.store.analysis import sync_actor_aliases
+from claimwatch.store.analysis import sync_actor_aliases, sync_watchlist
 from claimwatch.store.reports import feed_health, last_job_runs, store_counts
 from claimwatch.store.sources import sync_sources
 
@@ -132,6 +132,7 @@ def _summary_table(summary: CycleSummary, counts: dict[str, int]) -> Table:
         ("new articles", summary.new_articles),
         ("articles analysed", summary.analysis.articles),
         ("actor mentions stored", summary.analysis.mentions),
+        ("quotes / claim occurrences stored", f"{summary.analysis.quotes} / {summary.analysis.claims}"),
         ("store: articles (relevant)", f"{counts['articles']} ({counts['relevant']})"),
         ("store: actors / mentions", f"{counts['actors']} / {counts['mentions']}"),
         ("seconds", f"{summary.seconds:.1f}"),
@@ -172,6 +173,7 @@ def init() -> None:
     with transaction(factory) as session:
         sources = sync_sources(session, all_feeds(settings))
         sync_actor_aliases(session, settings.actors)
+        sync_watchlist(session, settings.watchlist)
     current, _head = schema_revision(factory.kw["bind"])
     console.print(f"store ready: {_safe_url(settings.database_url)} (schema {current}), {len(sources)} feeds")
 
@@ -213,7 +215,8 @@ def analyze() -> None:
         task = progress.add_task("analysing articles", total=None)
         summary = analyze_pending(settings, factory, on_article=lambda _a: progress.advance(task))
     console.print(
-        f"analysed {summary.articles} articles, {summary.mentions} actor mentions"
+        f"analysed {summary.articles} articles: {summary.mentions} actor mentions, {summary.quotes} quotes, "
+        f"{summary.claims} claim occurrences"
         + (f", {summary.failed} without text" if summary.failed else "")
     )
 
@@ -224,7 +227,7 @@ def extract(
     jsonl: Annotated[bool, typer.Option("--jsonl", help='Input lines are {"id", "text"}; one result per line.')]
     = False,
 ) -> None:
-    """Extract actors from plain text, with no database, and print JSON."""
+    """Extract actors, quotes and claims from plain text, with no database, and print JSON."""
     settings = _settings()
     try:
         raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")

@@ -37,6 +37,8 @@ class CycleSummary:
             "new_articles": self.new_articles,
             "analysed": self.analysis.articles,
             "mentions": self.analysis.mentions,
+            "quotes": self.analysis.quotes,
+            "claims": self.analysis.claims,
             "seconds": round(self.seconds, 2),
         }
 

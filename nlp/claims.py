@@ -187,7 +187,11 @@ def _next_sentence_refutes(sentence: Span) -> bool:
 
 
 def _clause_span(verb: Token) -> Span:
-    tokens = [t for t in verb.subtree if t.dep_ != "mark"]
+    """The clause headed by `verb`, without its 'that' and without a trailing ', doing …' participle."""
+    trailing = [c for c in verb.children if c.dep_ in ("advcl", "parataxis") and c.i > verb.i
+                and verb.doc[c.left_edge.i - 1].is_punct]
+    cut = min((c.left_edge.i - 1 for c in trailing), default=verb.right_edge.i + 1)
+    tokens = [t for t in verb.subtree if t.dep_ != "mark" and t.i < cut]
     start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
     doc = verb.doc
     while end > start + 1 and doc[end - 1].is_punct:
@@ -247,7 +251,7 @@ def extract_claims(
                 claims.append(claim)
 
     if watchlist is not None:
-        _link_watchlist(doc, claims, watchlist, subject_names)
+        _link_watchlist(doc, claims, watchlist, subject_names, resolver)
     claims.sort(key=lambda c: c.start)
     return claims
 
@@ -290,7 +294,9 @@ def _accusation(verb: Token, resolver: SpeakerResolver) -> Claim | None:
     )
 
 
-def _link_watchlist(doc: Doc, claims: list[Claim], watchlist: Watchlist, subject_names) -> None:  # type: ignore[no-untyped-def]
+def _link_watchlist(  # type: ignore[no-untyped-def]
+    doc: Doc, claims: list[Claim], watchlist: Watchlist, subject_names, resolver: SpeakerResolver
+) -> None:
     """Mark claims that restate a watchlist claim; a restatement outside any claim becomes a claim."""
     for token in doc:
         found = watchlist.match(token, subject_names)
@@ -308,12 +314,25 @@ def _link_watchlist(doc: Doc, claims: list[Claim], watchlist: Watchlist, subject
             continue
         sentence = token.sent
         refuted = negated or _refuted(sentence) or _next_sentence_refutes(sentence)
+        reporter = None
+        for ancestor in token.ancestors:
+            if ancestor.pos_ in ("NOUN", "PROPN"):
+                break  # "the assertion that S": whoever asserts S is not the one who speaks of the assertion
+            if ancestor.lemma_.lower() in CLAUSE_CUES and subject_of(ancestor) is not None:
+                reporter = ancestor
+                break
+        speaker = resolver.speaker(subject_of(reporter)) if reporter is not None else None
         claims.append(Claim(
             text=clause.text,
             start=clause.start_char,
             end=clause.end_char,
-            framing="refuted" if refuted else "asserted",
-            checkworthiness=checkworthiness(sentence, attributed=False),
+            framing="refuted" if refuted else ("reported" if speaker else "asserted"),
+            checkworthiness=checkworthiness(sentence, attributed=speaker is not None),
+            claimant=speaker.actor.name if speaker and speaker.actor else None,
+            claimant_text=speaker.text if speaker else None,
+            claimant_start=speaker.start if speaker else None,
+            claimant_end=speaker.end if speaker else None,
             watchlist=key,
             sentence=sentence.text,
+            claimant_actor=speaker.actor if speaker else None,
         ))

@@ -62,7 +62,10 @@ def subject_of(cue: Token) -> Token | None:
                 if objects:
                     return objects[0]
         if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and cue.head.i != cue.i:
+            participle = cue.dep_ == "advcl" and cue.tag_ == "VBG"
             cue = cue.head
+            if participle and cue.dep_ == "ccomp" and is_cue(cue.head):
+                cue = cue.head  # "X claimed that S, telling reporters …": the participle is X's, not S's
             continue
         return None
     return None

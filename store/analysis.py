@@ -6,15 +6,16 @@ extractor upgrade never leaves two versions side by side.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from claimwatch.config.settings import ActorSettings
+from claimwatch.config.settings import ActorSettings, WatchlistClaim
 from claimwatch.nlp.extract import Extraction
 
-from .models import Actor, ActorAlias, Article, Mention, utcnow
+from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, Mention, Quote, utcnow
 
 
 def _actor(session: Session, name: str, type_: str) -> Actor:
@@ -43,6 +44,36 @@ def sync_actor_aliases(session: Session, actors: Sequence[ActorSettings]) -> Non
             _alias(session, actor, alias, "config")
 
 
+def normalize_claim(text: str) -> str:
+    """The grouping key of a claim: case folded words, no punctuation or quotation marks."""
+    return " ".join(re.findall(r"\w+", text.casefold()))[:500]
+
+
+def sync_watchlist(session: Session, watchlist: Sequence[WatchlistClaim]) -> None:
+    """One canonical claim per watchlist entry, so occurrences can link to it before any is seen."""
+    for entry in watchlist:
+        claim = session.scalars(select(Claim).where(Claim.watchlist_key == entry.key)).first()
+        if claim is None:
+            session.add(Claim(text=entry.claim, normalized=normalize_claim(entry.claim), watchlist_key=entry.key))
+        else:
+            claim.text, claim.normalized = entry.claim, normalize_claim(entry.claim)
+    session.flush()
+
+
+def _canonical_claim(session: Session, text: str, watchlist_key: str | None) -> Claim:
+    if watchlist_key:
+        found = session.scalars(select(Claim).where(Claim.watchlist_key == watchlist_key)).first()
+        if found is not None:
+            return found
+    key = normalize_claim(text)
+    found = session.scalars(select(Claim).where(Claim.normalized == key, Claim.watchlist_key.is_(None))).first()
+    if found is None:
+        found = Claim(text=text, normalized=key)
+        session.add(found)
+        session.flush()
+    return found
+
+
 def pending_articles(session: Session, *, limit: int, language: str = "en") -> list[Article]:
     """Relevant articles in `language` (or of unknown language) not yet analysed, oldest first."""
     query = (
@@ -58,27 +89,73 @@ def pending_articles(session: Session, *, limit: int, language: str = "en") -> l
     return list(session.scalars(query))
 
 
-def save_extraction(session: Session, article: Article, extraction: Extraction) -> int:
-    """Replace the article's stored mentions with this extraction's; returns the number of mentions."""
-    session.execute(delete(Mention).where(Mention.article_id == article.id))
-    count = 0
+def save_extraction(session: Session, article: Article, extraction: Extraction) -> dict[str, int]:
+    """Replace the article's stored mentions, quotes and claim occurrences with this extraction's."""
+    for model in (Mention, Quote, ClaimOccurrence):
+        session.execute(delete(model).where(model.article_id == article.id))
+    actors: dict[tuple[str, str], Actor] = {}
+
+    def actor_id(name: str | None, type_: str | None = None) -> int | None:
+        if name is None:
+            return None
+        found = next((a for (n, t), a in actors.items() if n == name and (type_ is None or t == type_)), None)
+        return found.id if found else None
+
+    counts = {"mentions": 0, "quotes": 0, "claims": 0}
     for found in extraction.actors:
-        actor = _actor(session, found.name, found.type)
+        actor = actors[(found.name, found.type)] = _actor(session, found.name, found.type)
         for mention in found.mentions:
             if mention.text != actor.name:
                 _alias(session, actor, mention.text, "text")
-            session.add(
-                Mention(
-                    article_id=article.id,
-                    actor_id=actor.id,
-                    start=mention.start,
-                    end=mention.end,
-                    text=mention.text,
-                    role=mention.role,
-                )
-            )
-            count += 1
+            session.add(Mention(article_id=article.id, actor_id=actor.id, start=mention.start, end=mention.end,
+                                text=mention.text, role=mention.role))
+            counts["mentions"] += 1
+    seen_quotes: set[tuple[int, int]] = set()
+    for quote in extraction.quotes:
+        if (quote.start, quote.end) in seen_quotes:
+            continue
+        seen_quotes.add((quote.start, quote.end))
+        session.add(Quote(
+            article_id=article.id,
+            speaker_actor_id=actor_id(quote.speaker),
+            speaker_text=quote.speaker_text,
+            speaker_start=quote.speaker_start,
+            speaker_end=quote.speaker_end,
+            cue=quote.cue,
+            cue_start=quote.cue_start,
+            cue_end=quote.cue_end,
+            kind=quote.kind,
+            text=quote.text,
+            start=quote.start,
+            end=quote.end,
+            quoted=[list(span) for span in quote.quoted],
+            extractor_version=extraction.version,
+        ))
+        counts["quotes"] += 1
+    seen_claims: set[tuple[int, int]] = set()
+    for found_claim in extraction.claims:
+        claim = _canonical_claim(session, found_claim.text, found_claim.watchlist)
+        if (claim.id, found_claim.start) in seen_claims:
+            continue
+        seen_claims.add((claim.id, found_claim.start))
+        when = article.published_at or article.fetched_at
+        if when is not None and (claim.first_seen_at is None or when < claim.first_seen_at):
+            claim.first_seen_at = when
+        session.add(ClaimOccurrence(
+            claim_id=claim.id,
+            article_id=article.id,
+            claimant_actor_id=actor_id(found_claim.claimant),
+            claimant_text=found_claim.claimant_text,
+            text=found_claim.text,
+            sentence=found_claim.sentence,
+            start=found_claim.start,
+            end=found_claim.end,
+            framing=found_claim.framing,
+            checkworthiness=found_claim.checkworthiness,
+            extractor_version=extraction.version,
+        ))
+        counts["claims"] += 1
     article.analyzed_at = utcnow()
     article.extractor_version = extraction.version
     session.flush()
-    return count
+    return counts
