@@ -28,7 +28,7 @@ from claimwatch.ingest.search import all_feeds
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.nlp.model import ModelError
 from claimwatch.store.db import StoreError, open_store, schema_revision, transaction
-from claimwatch.store.analysis import sync_actor_aliases, sync_watchlist
+from claimwatch.store.analysis import mark_outdated, sync_actor_aliases, sync_watchlist
 from claimwatch.store.reports import feed_health, last_job_runs, store_counts
 from claimwatch.store.sources import sync_sources
 
@@ -207,13 +207,23 @@ def fetch() -> None:
 
 
 @app.command()
-def analyze() -> None:
+def analyze(
+    outdated: Annotated[
+        bool, typer.Option("--outdated", help="Also re-analyse articles analysed by another extractor version.")
+    ] = False,
+) -> None:
     """Run the NLP pipeline over stored, relevant articles that are not yet analysed."""
     settings = _settings()
     factory = _store(settings)
-    with _progress() as progress, _model_errors():
+    with _model_errors():
+        extractor = build_extractor(settings)
+    if outdated:
+        with transaction(factory) as session:
+            queued = mark_outdated(session, extractor.version)
+        console.print(f"{queued} articles queued for re-analysis with extractor {extractor.version}")
+    with _progress() as progress:
         task = progress.add_task("analysing articles", total=None)
-        summary = analyze_pending(settings, factory, on_article=lambda _a: progress.advance(task))
+        summary = analyze_pending(settings, factory, extractor=extractor, on_article=lambda _a: progress.advance(task))
     console.print(
         f"analysed {summary.articles} articles: {summary.mentions} actor mentions, {summary.quotes} quotes, "
         f"{summary.claims} claim occurrences"

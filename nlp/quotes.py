@@ -106,6 +106,11 @@ def _cue_for(doc: Doc, outer: Span) -> _Cue | None:
     return None
 
 
+def _so_called(token: Token) -> bool:
+    doc = token.doc
+    return token.lower_ == "called" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "so"
+
+
 def _is_direct(doc: Doc, quotation: Quotation, outer: Span) -> bool:
     before = doc.text[: quotation.outer_start].rstrip()
     opens_sentence = not before or before.endswith(("\n", ".", "?", "!", "”", '"')) or outer.start == outer.sent.start
@@ -152,6 +157,8 @@ def extract_quotes(doc: Doc, actors: Sequence[Actor]) -> list[Quote]:
         if outer is None or len(outer) == 0:
             continue
         cue = _cue_for(doc, outer)
+        if cue is not None and cue.token is not None and _so_called(cue.token):
+            cue = None  # "so-called “peace plans”": scare quotes, not speech
         words = len(doc.text[quotation.start : quotation.end].split())
         if words <= SHORT_QUOTE_WORDS and (cue is None or not cue.syntactic):
             continue  # scare quotes and titles
@@ -223,7 +230,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             if not rest:
                 continue
             content = doc[rest[0].i : token.sent.end]
-            while len(content) > 1 and content[-1].is_punct:
+            while len(content) > 1 and (content[-1].is_punct or content[-1].is_space):
                 content = content[:-1]
         else:
             continue

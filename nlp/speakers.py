@@ -53,7 +53,7 @@ def subject_of(cue: Token) -> Token | None:
     """The cue's subject, inherited from the governing verb for participles and conjuncts."""
     for _ in range(4):
         for child in cue.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass" and cue.lemma_ == "say"):
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not (child.dep_ == "nsubjpass" and cue.lemma_ == "say"):
                 if child.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
                     return cue.head  # "Trump, who has accused …": the relative clause's noun
                 return child

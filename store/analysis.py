@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from claimwatch.config.settings import ActorSettings, WatchlistClaim
@@ -72,6 +72,17 @@ def _canonical_claim(session: Session, text: str, watchlist_key: str | None) -> 
         session.add(found)
         session.flush()
     return found
+
+
+def mark_outdated(session: Session, version: str) -> int:
+    """Queue analysed articles whose stored results come from another extractor version; returns how many."""
+    result = session.execute(
+        update(Article)
+        .where(Article.analyzed_at.is_not(None), Article.relevant.is_(True),
+               (Article.extractor_version != version) | Article.extractor_version.is_(None))
+        .values(analyzed_at=None)
+    )
+    return int(result.rowcount or 0)
 
 
 def pending_articles(session: Session, *, limit: int, language: str = "en") -> list[Article]:

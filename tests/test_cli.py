@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from claimwatch.jobs.cli import app
 from claimwatch.store.db import open_store, transaction
-from claimwatch.store.models import Article, Source
+from sqlalchemy import select
+
+from claimwatch.store.models import Article, Quote, Source
 
 from .test_cycle_e2e import run_cli
 
@@ -116,3 +118,34 @@ def test_digest_preview_escapes_hostile_article_text(tmp_path: Path) -> None:
     assert "1 new article" in message["Subject"]
     plain = message.get_body(preferencelist=("plain",)).get_content()
     assert '<script>alert("x")</script> Deal "signed" & sealed' in plain
+
+
+def test_extract_json_has_the_documented_shape(tmp_path: Path) -> None:
+    text = '“We will not sign this,” Andrii Sybiha said. Trump falsely claimed that Kyiv began the war.\n'
+    result = runner.invoke(app, ["extract", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    [quote] = [q for q in out["quotes"] if q["kind"] == "direct"]
+    assert set(quote) == {"text", "start", "end", "kind", "quoted", "speaker", "speaker_text", "speaker_start",
+                          "speaker_end", "cue", "cue_start", "cue_end"}
+    assert text[quote["start"] : quote["end"]] == "We will not sign this,"
+    assert quote["speaker"] == "Andrii Sybiha" and text[quote["cue_start"] : quote["cue_end"]] == "said"
+    [claim] = out["claims"]
+    assert set(claim) == {"text", "start", "end", "claimant", "claimant_text", "framing", "checkworthiness", "watchlist"}
+    assert (claim["claimant"], claim["framing"], claim["watchlist"]) == ("Donald Trump", "refuted", "ukraine-started-the-war")
+
+
+def test_analyze_outdated_reanalyses_older_extractions(tmp_path: Path) -> None:
+    factory = open_store(f"sqlite:///{tmp_path / 'data' / 'claimwatch.db'}")
+    text = "Ukraine and the minerals deal: Andrii Sybiha said that Kyiv would present a draft by Friday."
+    with transaction(factory) as session:
+        session.add(Article(url="https://news.example/b", title="Draft", text=text, content_hash="h", relevant=True,
+                            language="en", analyzed_at=datetime.now(timezone.utc), extractor_version="0+old"))
+    assert "analysed 0 articles" in runner.invoke(app, ["analyze"]).output
+    result = runner.invoke(app, ["analyze", "--outdated"])
+    assert result.exit_code == 0, result.output
+    assert "1 articles queued" in result.output and "analysed 1 articles" in result.output
+    with factory() as session:
+        article = session.scalars(select(Article)).one()
+        assert article.extractor_version != "0+old"
+        assert session.scalars(select(Quote)).one().speaker_text == "Andrii Sybiha"

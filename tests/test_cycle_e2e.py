@@ -11,7 +11,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.jobs.demo import DEMO_FEEDS, serve_corpus
-from claimwatch.store.models import Actor, Article, FetchLog, JobRun, Mention, Sighting, Source
+from claimwatch.store.models import (
+    Actor,
+    Article,
+    Claim,
+    ClaimOccurrence,
+    FetchLog,
+    JobRun,
+    Mention,
+    Quote,
+    Sighting,
+    Source,
+)
 
 CLI = [sys.executable, "-c", "from claimwatch.jobs.cli import main; main()"]
 
@@ -26,6 +37,8 @@ def write_config(path: Path, base_url: str) -> Path:
         + "[[topics]]\nname = \"minerals-deal\"\nall = [\"Ukraine\"]\nany = [\"minerals\", \"rare earth\"]\n\n"
         + "[[topics]]\nname = \"war-origin\"\nany = [\"started the war\", \"start the war\"]\n\n"
         + "[[actors]]\nname = \"Volodymyr Zelensky\"\ntype = \"PERSON\"\naliases = [\"Zelenskyy\", \"Zelensky\"]\n"
+        + "affiliation = \"Ukraine\"\n\n[[actors]]\nname = \"Ukraine\"\ntype = \"GPE\"\naliases = [\"Kyiv\"]\n\n"
+        + "[[watchlist]]\nkey = \"ukraine-started-the-war\"\nclaim = \"Ukraine started the war\"\n"
     )
     return path
 
@@ -80,6 +93,16 @@ def test_run_once_stores_articles_actors_and_a_second_run_adds_nothing(
         for mention in mentions:
             text = session.get(Article, mention.article_id).text
             assert text[mention.start : mention.end] == mention.text
+
+        # Quotes and claims: the war-origin story restates the watchlist claim, refuted, with Trump as claimant.
+        watch = session.scalars(select(Claim).where(Claim.watchlist_key == "ukraine-started-the-war")).one()
+        occurrences = session.scalars(select(ClaimOccurrence).where(ClaimOccurrence.claim_id == watch.id)).all()
+        assert occurrences and all(o.framing == "refuted" for o in occurrences)
+        trump = session.scalars(select(Actor).where(Actor.name == "Donald Trump")).one()
+        assert trump.id in {o.claimant_actor_id for o in occurrences}
+        assert watch.first_seen_at is not None
+        speakers = {q.speaker_text for q in session.scalars(select(Quote))}
+        assert {"Volodymyr Zelenskyy", "Mariia Koval", "Sybiha"} <= speakers
 
         runs = session.scalars(select(JobRun).where(JobRun.job == "cycle")).all()
         assert [r.outcome for r in runs] == ["ok", "ok"]

@@ -1,0 +1,95 @@
+"""Claims: claimants, framing, check-worthiness and watchlist restatements."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimwatch.config import load_config
+from claimwatch.config.settings import WatchlistClaim
+from claimwatch.jobs.analyze import build_extractor
+from claimwatch.nlp.claims import Claim, past_tense
+from claimwatch.nlp.extract import Extractor
+
+from .conftest import read_fixture
+
+TEXT = read_fixture("quote-patterns.txt")
+
+
+@pytest.fixture(scope="module")
+def bare_extractor() -> Extractor:
+    """The watchlist claim with no paraphrases at all: restatements must be found on meaning."""
+    settings = load_config()
+    watchlist = [WatchlistClaim(key="ukraine-started-the-war", claim="Ukraine started the war")]
+    return build_extractor(settings.model_copy(update={"watchlist": watchlist}))
+
+
+@pytest.fixture(scope="module")
+def claims(bare_extractor: Extractor) -> list[Claim]:
+    return bare_extractor.extract(TEXT).claims
+
+
+def claim_with(claims: list[Claim], words: str) -> Claim:
+    hits = [c for c in claims if words in c.text]
+    assert len(hits) == 1, f"{len(hits)} claims hold {words!r}: {[c.text for c in claims]}"
+    return hits[0]
+
+
+def test_accusation_becomes_its_proposition(claims: list[Claim]) -> None:
+    c = claim_with(claims, "Zelensky started the war")
+    assert (c.claimant, c.claimant_text, c.framing, c.watchlist) == (
+        "Donald Trump", "Trump", "refuted", "ukraine-started-the-war")
+    assert TEXT[c.start : c.end].startswith("falsely accused Zelensky of starting the war")
+
+
+def test_reported_restatement_keeps_its_claimant(claims: list[Claim]) -> None:
+    c = claim_with(claims, "Kyiv began the war")
+    assert (c.claimant, c.claimant_text, c.framing, c.watchlist) == (
+        None, "A pro-Kremlin blogger", "reported", "ukraine-started-the-war")
+
+
+def test_denial_of_a_watchlist_claim_is_refuted(claims: list[Claim]) -> None:
+    c = claim_with(claims, "Ukraine did not start this war")
+    assert (c.claimant, c.framing, c.watchlist) == ("Yulia Svyrydenko", "refuted", "ukraine-started-the-war")
+
+
+def test_reported_claims_and_denials(claims: list[Claim]) -> None:
+    assert claim_with(claims, "Kyiv would present its own draft").framing == "reported"
+    assert claim_with(claims, "Kyiv would present its own draft").claimant == "Andrii Sybiha"
+    assert claim_with(claims, "the draft had been leaked").framing == "refuted"
+    descriptions = " ".join(c.text for c in claims)
+    assert "lopsided arrangement" not in descriptions  # a description, not a proposition
+
+
+def test_checkworthiness_prefers_figures_over_opinion(claims: list[Claim], bare_extractor: Extractor) -> None:
+    figures = claim_with(claims, "exceeded 14 billion dollars").checkworthiness
+    belief = claim_with(claims, "parliament will not ratify").checkworthiness
+    assert 0.0 <= belief < figures <= 1.0
+    assert all(0.0 <= c.checkworthiness <= 1.0 for c in claims)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The senator said that Kyiv began the war.",
+        "A blogger wrote that Zelensky started this war.",
+        "Russian state television claimed Ukraine is to blame for starting the war.",
+        "Officials argued that Ukraine provoked the conflict.",
+    ],
+)
+def test_paraphrases_link_to_the_watchlist(bare_extractor: Extractor, sentence: str) -> None:
+    claims = bare_extractor.extract(sentence).claims
+    assert [c.watchlist for c in claims] == ["ukraine-started-the-war"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Russia started the war in 2022.", "Ukraine started the talks.", "Kyiv began a new offensive."],
+)
+def test_other_propositions_do_not_link(bare_extractor: Extractor, sentence: str) -> None:
+    assert all(c.watchlist is None for c in bare_extractor.extract(sentence).claims)
+
+
+@pytest.mark.parametrize(("lemma", "past"), [("start", "started"), ("begin", "began"), ("stop", "stopped"),
+                                              ("provoke", "provoked"), ("deny", "denied"), ("play", "played")])
+def test_past_tense(lemma: str, past: str) -> None:
+    assert past_tense(lemma) == past

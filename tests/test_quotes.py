@@ -1,0 +1,119 @@
+"""Quotes on a fixture article written to hold every attribution pattern."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimwatch.nlp.extract import Extractor
+from claimwatch.nlp.quotemarks import find_quotations
+from claimwatch.nlp.quotes import Quote
+
+from .conftest import read_fixture
+
+TEXT = read_fixture("quote-patterns.txt")
+
+
+@pytest.fixture(scope="module")
+def quotes(extractor: Extractor) -> list[Quote]:
+    return extractor.extract(TEXT).quotes
+
+
+def quote_with(quotes: list[Quote], words: str) -> Quote:
+    hits = [q for q in quotes if any(words in TEXT[s:e] for s, e in q.quoted) or (not q.quoted and words in q.text)]
+    assert len(hits) == 1, f"{len(hits)} quotes hold {words!r}"
+    return hits[0]
+
+
+def test_speaker_after_the_quote_and_a_split_quote_is_one(quotes: list[Quote]) -> None:
+    q = quote_with(quotes, "We have never asked for charity")
+    assert (q.kind, q.speaker, q.speaker_text, q.cue) == ("direct", "Yulia Svyrydenko", "Yulia Svyrydenko", "said")
+    assert [TEXT[s:e] for s, e in q.quoted] == [
+        "We have never asked for charity,",
+        "We ask for a partnership in which both sides carry risk.",
+    ]
+    assert TEXT[q.start : q.end].startswith("We have never") and TEXT[q.start : q.end].endswith("carry risk.")
+    assert TEXT[q.speaker_start : q.speaker_end] == "Yulia Svyrydenko"
+    assert TEXT[q.cue_start : q.cue_end] == "said"
+
+
+def test_speaker_before_with_a_colon_and_straight_marks(quotes: list[Quote]) -> None:
+    q = quote_with(quotes, "The president wants a deal that sticks")
+    assert (q.kind, q.speaker, q.cue) == ("direct", "Keith Kellogg", "said")
+
+
+def test_short_form_speaker_links_to_the_full_name(quotes: list[Quote]) -> None:
+    q = quote_with(quotes, "The text is better than last week’s")  # apostrophe inside the quote
+    assert (q.speaker, q.speaker_text) == ("Yulia Svyrydenko", "Svyrydenko")
+    assert len(q.quoted) == 2
+
+
+def test_multi_paragraph_quote_and_pronoun_speaker(quotes: list[Quote]) -> None:
+    q = quote_with(quotes, "Our position has not changed")
+    assert TEXT[q.quoted[1][0] : q.quoted[1][1]].startswith("because a deal without guarantees")
+    assert (q.speaker, q.speaker_text, q.cue) == ("Yulia Svyrydenko", "she", "told")
+
+
+def test_continued_quote_carries_the_speaker(quotes: list[Quote]) -> None:
+    q = quote_with(quotes, "That is why we read it twice.")
+    assert (q.kind, q.speaker, q.cue) == ("direct", "Yulia Svyrydenko", "added")
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker", "speaker_text", "cue"),
+    [
+        ("lopsided arrangement", "Andrii Sybiha", "Andrii Sybiha", "dismissed"),
+        ("within reach but not within grasp", None, "the minister", "said"),  # parenthetical attribution
+        ("a lease on our future", None, "Critics in parliament", "called"),
+        ("one-way street", None, "Analysts", "described"),
+    ],
+)
+def test_mixed_quotes(quotes: list[Quote], words: str, speaker: str | None, speaker_text: str, cue: str) -> None:
+    q = quote_with(quotes, words)
+    assert (q.kind, q.speaker, q.speaker_text, q.cue) == ("mixed", speaker, speaker_text, cue)
+    assert q.start <= q.quoted[0][0] and q.quoted[-1][1] <= q.end  # the content holds its quoted words
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker", "speaker_text", "cue"),
+    [
+        ("Kyiv would present its own draft by Friday", "Andrii Sybiha", "Sybiha", "said"),
+        ("the two sides were closer than at any point this year", "Keith Kellogg", "Kellogg", "told"),
+        ("the United States has dropped its demand", None, "a senior European diplomat", "According to"),
+        ("parliament will not ratify any deal", "Oleksandr Merezhko", "Oleksandr Merezhko", "believes"),
+        ("damage to energy infrastructure exceeded", None, "A report by the Kyiv School of Economics", "found"),
+        ("the draft still lacked a clause on arbitration", None, "A senior official", "said"),
+    ],
+)
+def test_indirect_speech(quotes: list[Quote], words: str, speaker: str | None, speaker_text: str, cue: str) -> None:
+    q = quote_with(quotes, words)
+    assert (q.kind, q.speaker, q.speaker_text, q.cue, q.quoted) == ("indirect", speaker, speaker_text, cue, [])
+    assert TEXT[q.start : q.end] == q.text
+
+
+def test_scare_quotes_titles_and_unbalanced_marks_are_not_quotes(quotes: list[Quote]) -> None:
+    texts = " ".join(q.text for q in quotes)
+    assert "peace plans" not in texts and "War and Peace" not in texts
+    assert "opens here and never closes" not in texts
+
+
+def test_every_offset_points_into_the_text(quotes: list[Quote]) -> None:
+    for q in quotes:
+        assert TEXT[q.start : q.end] == q.text
+        if q.speaker_start is not None:
+            assert TEXT[q.speaker_start : q.speaker_end] == q.speaker_text
+        if q.cue_start is not None:
+            assert TEXT[q.cue_start : q.cue_end] == q.cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "“”", "He said “", "”Backwards“ marks", "‘single’ and don’t", '"" "a" “b” «c» „d“', "\n\n\n"],
+)
+def test_odd_quotation_marks_never_raise(text: str) -> None:
+    for quotation in find_quotations(text):
+        assert 0 <= quotation.start <= quotation.end <= len(text)
+
+
+def test_odd_text_extracts_without_errors(extractor: Extractor) -> None:
+    for text in ['"', "“We”", "He said: “", "”", "‘Tis the season,’ she said.", "A " * 3000]:
+        extractor.extract(text)
