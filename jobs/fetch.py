@@ -173,8 +173,8 @@ def _ingest_entry(
     """Store one feed entry as an article (or a new sighting of a known one); 1 if an article was added."""
     link = unwrap_redirect(entry.url)
     url = canonical_url(link)
-    outlet = entry.outlet or feed.outlet or feed_title
-    if _sighted(factory, feed.id, entry, url=url, title=entry.title, outlet=outlet, when=entry.published_at):
+    outlet = feed_outlet = entry.outlet or feed.outlet or feed_title
+    if _sighted(factory, feed.id, entry, url=url, title=entry.title, outlet=feed_outlet, when=entry.published_at):
         return 0
 
     text, text_source, title, author, published, raw = (
@@ -187,11 +187,12 @@ def _ingest_entry(
             page = extract_page(page_response.body, page_response.url)
             if page is not None and page.canonical_url and same_site(page.canonical_url, page_response.url):
                 url = canonical_url(page.canonical_url)
+            if page is not None and page.site_name and not entry.outlet:
+                outlet = page.site_name  # the publisher's own name beats the feed's (syndicated stories)
             if page is not None and len(page.text) >= settings.fetch.min_text_chars:
                 text, text_source = page.text, "page"
                 title = title or page.title
                 author = author or page.author
-                outlet = outlet or page.site_name
                 published = published or _page_date(page.date)
             if settings.fetch.keep_raw_html:
                 raw = zlib.compress(page_response.body)
@@ -210,11 +211,12 @@ def _ingest_entry(
         topics=match_topics(f"{title or ''}\n{text}", settings.topics),
         guid=entry.guid,
         raw_html=raw,
+        feed_outlet=feed_outlet,
     )
     # Checked again under the lock: redirects or rel=canonical may lead to a stored article, and a
     # concurrent feed may have stored the same story meanwhile.
     with _store_lock:
-        if _sighted(factory, feed.id, entry, url=url, title=title, outlet=outlet, when=published):
+        if _sighted(factory, feed.id, entry, url=url, title=title, outlet=feed_outlet, when=published):
             return 0
         with transaction(factory) as session:
             source = session.get(Source, feed.id)

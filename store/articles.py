@@ -29,6 +29,7 @@ class NewArticle:
     topics: list[str]
     guid: str | None
     raw_html: bytes | None = None
+    feed_outlet: str | None = None  # the outlet as the feed names it: the same-story key, known before fetching
 
 
 def content_hash(text: str) -> str:
@@ -94,7 +95,7 @@ def save_article(session: Session, new: NewArticle, source: Source, *, entry_url
         text=new.text,
         text_source=new.text_source,
         content_hash=content_hash(new.text),
-        title_hash=title_hash(new.title, new.outlet),
+        title_hash=title_hash(new.title, new.feed_outlet or new.outlet),
         topics=new.topics,
         relevant=bool(new.topics),
         raw_html=new.raw_html,

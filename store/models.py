@@ -106,7 +106,7 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text, default="", comment="Clean article text that NLP offsets refer to.")
     text_source: Mapped[str] = mapped_column(String(20), default="page", comment="page | summary.")
     content_hash: Mapped[str] = mapped_column(String(64), index=True, comment="SHA-256 of the text.")
-    title_hash: Mapped[str | None] = mapped_column(String(64), comment="Hash of normalised title+outlet.")
+    title_hash: Mapped[str | None] = mapped_column(String(64), comment="Hash of normalised title + outlet as the feed names it.")
     topics: Mapped[list[str]] = mapped_column(JSON, default=list, comment="Names of matched topics.")
     relevant: Mapped[bool] = mapped_column(default=False, comment="Matched a topic; only these are analysed.")
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, comment="zlib-compressed page, if kept.")

@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False, comment='Clean article text that NLP offsets refer to.'),
     sa.Column('text_source', sa.String(length=20), nullable=False, comment='page | summary.'),
     sa.Column('content_hash', sa.String(length=64), nullable=False, comment='SHA-256 of the text.'),
-    sa.Column('title_hash', sa.String(length=64), nullable=True, comment='Hash of normalised title+outlet.'),
+    sa.Column('title_hash', sa.String(length=64), nullable=True, comment='Hash of normalised title + outlet as the feed names it.'),
     sa.Column('topics', sa.JSON(), nullable=False, comment='Names of matched topics.'),
     sa.Column('relevant', sa.Boolean(), nullable=False, comment='Matched a topic; only these are analysed.'),
     sa.Column('raw_html', sa.LargeBinary(), nullable=True, comment='zlib-compressed page, if kept.'),
