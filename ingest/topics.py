@@ -19,16 +19,17 @@ def _has(text: str, term: str) -> bool:
     return _term_pattern(term).search(text) is not None
 
 
-def match_topics(text: str, topics: Sequence[TopicSettings]) -> list[str]:
-    """Names of the topics whose rule holds for `text` (title and body together)."""
+def match_topics(text: str, topics: Sequence[TopicSettings]) -> dict[str, list[str]]:
+    """The topics whose rule holds for `text` (title and body together), each with the terms that matched."""
     folded = text.casefold()
-    matched = []
+    matched: dict[str, list[str]] = {}
     for topic in topics:
-        if topic.any and not any(_has(folded, term) for term in topic.any):
+        anys = [term for term in topic.any if _has(folded, term)]
+        if topic.any and not anys:
             continue
         if not all(_has(folded, term) for term in topic.all):
             continue
         if any(_has(folded, term) for term in topic.none):
             continue
-        matched.append(topic.name)
+        matched[topic.name] = [*topic.all, *anys]
     return matched

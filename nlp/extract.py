@@ -140,8 +140,10 @@ class Extractor:
 
     def _extract_doc(self, doc: Doc) -> Extraction:
         actors = extract_actors(doc, self.aliases)
-        quotes = extract_quotes(doc, actors)
-        resolver = SpeakerResolver(doc, actors, [(q.outer_start, q.outer_end) for q in find_quotations(doc.text)])
+        quotations = find_quotations(doc.text)
+        resolver = SpeakerResolver(doc, actors, [(q.outer_start, q.outer_end) for q in quotations])
+        resolver.add_description_mentions()
+        quotes = extract_quotes(doc, quotations, resolver)
         claims = extract_claims(doc, quotes, resolver, self.watchlist)
         return Extraction(actors, quotes, claims, self.version)
 

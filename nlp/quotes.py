@@ -106,6 +106,20 @@ def _cue_for(doc: Doc, outer: Span) -> _Cue | None:
     return None
 
 
+def _label_cue(doc: Doc, quotation: Quotation, resolver: SpeakerResolver) -> _Cue | None:
+    """Colon and dash attributions without a verb: `Sybiha: “No deal without guarantees.”`."""
+    before = doc.text[: quotation.outer_start].rstrip()
+    if not before or before[-1] not in ":—–":
+        return None
+    mark = len(before) - 1
+    name_end = len(before[:mark].rstrip())
+    name = doc.char_span(name_end - 1, name_end, alignment_mode="expand") if name_end else None
+    found = resolver.actor_of(name[-1]) if name is not None and len(name) else None
+    if found is None or found[0].type not in ("PERSON", "ORG", "GPE"):
+        return None
+    return _Cue(doc.text[mark], mark, mark + 1, name[-1], None, True)
+
+
 def _so_called(token: Token) -> bool:
     doc = token.doc
     return token.lower_ == "called" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "so"
@@ -145,10 +159,8 @@ def _attribute(quote: Quote, speaker: Speaker | None, cue: _Cue | None) -> None:
         quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.start, cue.end
 
 
-def extract_quotes(doc: Doc, actors: Sequence[Actor]) -> list[Quote]:
+def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerResolver) -> list[Quote]:
     """Every direct, mixed and indirect quote of `doc`, with speaker and cue where the text has them."""
-    quotations = find_quotations(doc.text)
-    resolver = SpeakerResolver(doc, actors, [(q.outer_start, q.outer_end) for q in quotations])
     quotes: list[Quote] = []
     used_cues: set[int] = set()
     last: tuple[Quote, _Cue | None, Span] | None = None  # previous attributed direct quote and its sentence
@@ -159,6 +171,8 @@ def extract_quotes(doc: Doc, actors: Sequence[Actor]) -> list[Quote]:
         cue = _cue_for(doc, outer)
         if cue is not None and cue.token is not None and _so_called(cue.token):
             cue = None  # "so-called “peace plans”": scare quotes, not speech
+        if cue is None:
+            cue = _label_cue(doc, quotation, resolver)
         words = len(doc.text[quotation.start : quotation.end].split())
         if words <= SHORT_QUOTE_WORDS and (cue is None or not cue.syntactic):
             continue  # scare quotes and titles
@@ -193,7 +207,7 @@ def extract_quotes(doc: Doc, actors: Sequence[Actor]) -> list[Quote]:
             quote = Quote(doc.text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted)
             last = (quote, cue, (cue.token.sent if cue.token is not None else outer.sent))
         else:
-            span = _complement(cue.token, outer[0]) if cue.token is not None else outer.sent
+            span = _complement(cue.token, outer[0]) if cue.token is not None else outer
             start, end = min(span.start_char, quotation.start), max(span.end_char, quotation.end)
             quote = Quote(doc.text[start:end], start, end, "mixed", quoted)
             last = None
@@ -203,7 +217,7 @@ def extract_quotes(doc: Doc, actors: Sequence[Actor]) -> list[Quote]:
         if cue.token is not None:
             used_cues.add(cue.token.i)
         quotes.append(quote)
-    quotes.extend(_indirect(doc, resolver, used_cues, quotations))
+    quotes.extend(_indirect(doc, resolver, used_cues, list(quotations)))
     quotes.sort(key=lambda q: q.start)
     return quotes
 

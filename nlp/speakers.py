@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import Actor
+from .actors import Actor, ActorMention
 
 # Verbs (lemmas) that attribute speech, writing, belief or evidence to their subject.
 CUE_LEMMAS = frozenset(
@@ -102,6 +102,22 @@ class SpeakerResolver:
             if found and found[0].type == "PERSON" and not self.in_quote(token.idx):
                 if token.dep_ in ("nsubj", "nsubjpass") or token.head.dep_ == "nsubj":
                     self._antecedents.append((token.idx, found[0]))
+
+    def add_description_mentions(self) -> None:
+        """Add 'the former U.S. president' as a mention of Donald Trump where the article makes it clear."""
+        for token in self.doc:
+            if token.i in self._actor_at:
+                continue
+            actor = self._description(token)
+            if actor is None:
+                continue
+            phrase = self.doc[token.left_edge.i : token.i + 1]  # "the former U.S. president", no trailing "of …"
+            if any(self._actor_at[t.i][0].type == "PERSON" for t in phrase if t.i in self._actor_at):
+                continue
+            actor.mentions.append(ActorMention(phrase.start_char, phrase.end_char, phrase.text))
+            actor.mentions.sort(key=lambda m: m.start)
+            for t in phrase:
+                self._actor_at[t.i] = (actor, phrase.start_char, phrase.end_char)
 
     def in_quote(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self._quoted)

@@ -26,7 +26,7 @@ class NewArticle:
     text: str
     text_source: str
     language: str | None
-    topics: list[str]
+    topics: dict[str, list[str]]
     guid: str | None
     raw_html: bytes | None = None
     feed_outlet: str | None = None  # the outlet as the feed names it: the same-story key, known before fetching

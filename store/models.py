@@ -107,7 +107,9 @@ class Article(Base):
     text_source: Mapped[str] = mapped_column(String(20), default="page", comment="page | summary.")
     content_hash: Mapped[str] = mapped_column(String(64), index=True, comment="SHA-256 of the text.")
     title_hash: Mapped[str | None] = mapped_column(String(64), comment="Hash of normalised title + outlet as the feed names it.")
-    topics: Mapped[list[str]] = mapped_column(JSON, default=list, comment="Names of matched topics.")
+    topics: Mapped[dict[str, list[str]]] = mapped_column(
+        JSON, default=dict, comment="Matched topics, each with the terms that matched: {topic: [term, ...]}."
+    )
     relevant: Mapped[bool] = mapped_column(default=False, comment="Matched a topic; only these are analysed.")
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary, comment="zlib-compressed page, if kept.")
     analyzed_at: Mapped[datetime | None] = mapped_column(comment="When NLP last ran; NULL = pending.")

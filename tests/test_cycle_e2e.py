@@ -79,6 +79,7 @@ def test_run_once_stores_articles_actors_and_a_second_run_adds_nothing(
         assert rejected.url == f"{base_url}/articles/kyiv-rejects-draft.html"
         assert rejected.text_source == "page" and "Subscribe" not in rejected.text
         assert rejected.outlet == "Kyiv Wire" and rejected.published_at is not None
+        assert rejected.topics == {"minerals-deal": ["Ukraine", "minerals", "rare earth"]}
         assert articles["Envoy says talks on guarantees will continue next week"].text_source == "summary"
         ukrainian = articles["Енергетики відновили живлення у трьох областях"]
         assert ukrainian.language == "uk" and ukrainian.analyzed_at is None

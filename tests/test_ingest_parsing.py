@@ -34,6 +34,14 @@ def test_rss20_relative_links_entities_and_bad_dates() -> None:
     assert bad_date.published_at is None
 
 
+def test_rss091_in_latin1() -> None:
+    feed = _parse("rss091.xml")
+    assert feed.title == "Café Europa Weekly"
+    [entry] = feed.entries
+    assert (entry.url, entry.guid) == ("http://cafe-europa.example/2025/02/minerals.html", None)
+    assert entry.title == "Brussels weighs in on Ukraine's mineral wealth"
+
+
 def test_rss10_and_atom03() -> None:
     rdf = _parse("rss10-rdf.xml").entries
     assert [(e.title, e.author) for e in rdf] == [("Grain corridor traffic holds steady & insurers relax", "Iryna Bondar")]
@@ -89,7 +97,14 @@ TOPICS = [
     ],
 )
 def test_topic_rules(text: str, expected: list[str]) -> None:
-    assert match_topics(text, TOPICS) == expected
+    assert list(match_topics(text, TOPICS)) == expected
+
+
+def test_matched_terms_are_kept() -> None:
+    assert match_topics("Kyiv talks on rare earth deposits in Ukraine", TOPICS) == {
+        "minerals": ["Ukraine", "rare earth"],
+        "no-sport": ["Kyiv"],
+    }
 
 
 def test_language_tags() -> None:

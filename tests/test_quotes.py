@@ -117,3 +117,12 @@ def test_odd_quotation_marks_never_raise(text: str) -> None:
 def test_odd_text_extracts_without_errors(extractor: Extractor) -> None:
     for text in ['"', "“We”", "He said: “", "”", "‘Tis the season,’ she said.", "A " * 3000]:
         extractor.extract(text)
+
+
+def test_colon_and_dash_attributions(extractor: Extractor) -> None:
+    text = "Sybiha: “No deal without guarantees on paper.”\nKellogg — “We are close to a deal.”\n"
+    quotes = extractor.extract(text).quotes
+    assert [(q.speaker, q.cue, q.kind) for q in quotes] == [
+        ("Andrii Sybiha", ":", "direct"),
+        ("Keith Kellogg", "—", "direct"),
+    ]

@@ -39,7 +39,7 @@ def upgrade() -> None:
     sa.Column('text_source', sa.String(length=20), nullable=False, comment='page | summary.'),
     sa.Column('content_hash', sa.String(length=64), nullable=False, comment='SHA-256 of the text.'),
     sa.Column('title_hash', sa.String(length=64), nullable=True, comment='Hash of normalised title + outlet as the feed names it.'),
-    sa.Column('topics', sa.JSON(), nullable=False, comment='Names of matched topics.'),
+    sa.Column('topics', sa.JSON(), nullable=False, comment='Matched topics, each with the terms that matched: {topic: [term, ...]}.'),
     sa.Column('relevant', sa.Boolean(), nullable=False, comment='Matched a topic; only these are analysed.'),
     sa.Column('raw_html', sa.LargeBinary(), nullable=True, comment='zlib-compressed page, if kept.'),
     sa.Column('analyzed_at', sa.DateTime(timezone=True), nullable=True, comment='When NLP last ran; NULL = pending.'),
