@@ -146,6 +146,52 @@ class DigestSettings(_Section):
     send_when_empty: bool = False
 
 
+DEFAULT_RATINGS = {
+    "false": "false", "pants on fire": "false", "fake": "false", "incorrect": "false", "wrong": "false",
+    "fabricated": "false", "disinformation": "false", "altered": "false", "not true": "false", "hoax": "false",
+    "mostly false": "mostly false", "misleading": "mostly false", "manipulation": "mostly false",
+    "distorts the facts": "mostly false", "exaggerated": "mostly false", "partly false": "mostly false",
+    "half true": "mixed", "mixture": "mixed", "mixed": "mixed", "missing context": "mixed",
+    "partly true": "mixed", "needs context": "mixed", "cherry picks": "mixed",
+    "mostly true": "mostly true", "mostly correct": "mostly true",
+    "true": "true", "correct": "true", "accurate": "true",
+    "unproven": "unproven", "unverified": "unproven", "unsupported": "unproven", "no evidence": "unproven",
+    "lacks evidence": "unproven", "unsubstantiated": "unproven",
+    "satire": "other", "opinion": "other", "miscaptioned": "other", "outdated": "other",
+}
+
+
+class FactCheckSettings(_Section):
+    api_url: str = "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+    api_language: str | None = "en"
+    api_max_pages: int = Field(default=3, ge=1, le=50)
+    api_queries: list[str] = Field(
+        default_factory=list, description="Extra queries; watchlist claims and topic terms are always asked."
+    )
+    auto_link_threshold: float = Field(default=0.8, ge=0, le=1)
+    suggest_threshold: float = Field(default=0.45, ge=0, le=1)
+    ratings: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_RATINGS),
+        description="Rating as written (case folded) → false | mostly false | mixed | mostly true | true | "
+        "unproven | other. Entries here extend and override the built-in table.",
+    )
+
+    @field_validator("ratings", mode="after")
+    @classmethod
+    def _known_values(cls, value: dict[str, str]) -> dict[str, str]:
+        allowed = {"false", "mostly false", "mixed", "mostly true", "true", "unproven", "other"}
+        bad = sorted(k for k, v in value.items() if v not in allowed)
+        if bad:
+            raise ValueError(f"ratings {bad} map to values outside {sorted(allowed)}")
+        return {**DEFAULT_RATINGS, **value}
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> FactCheckSettings:
+        if self.suggest_threshold > self.auto_link_threshold:
+            raise ValueError("suggest_threshold must not exceed auto_link_threshold")
+        return self
+
+
 class Settings(_Section):
     data_dir: Path = Path("./data")
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
@@ -153,6 +199,7 @@ class Settings(_Section):
     nlp: NlpSettings = Field(default_factory=NlpSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    factchecks: FactCheckSettings = Field(default_factory=FactCheckSettings)
     feeds: list[FeedSettings] = Field(default_factory=list)
     topics: list[TopicSettings] = Field(default_factory=list)
     searches: list[SearchSettings] = Field(default_factory=list)

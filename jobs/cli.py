@@ -29,13 +29,24 @@ from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.nlp.model import ModelError
 from claimwatch.store.db import StoreError, open_store, schema_revision, transaction
 from claimwatch.store.analysis import mark_outdated, sync_actor_aliases, sync_watchlist
-from claimwatch.store.reports import feed_health, last_job_runs, store_counts
+from claimwatch.store.claims import merge_claims, split_claim, spread
+from claimwatch.store.factchecks import ClaimNotFound, decide_link, rank_factchecks, set_status
+from claimwatch.store.reports import (
+    claim_links,
+    feed_health,
+    last_job_runs,
+    most_repeated_claims,
+    status_history,
+    store_counts,
+)
+from claimwatch.store.runs import job_run
 from claimwatch.store.sources import sync_sources
 
 from . import digest as digest_mod
 from .analyze import analyze_pending, build_extractor
 from .cycle import CycleSummary, run_cycle
 from .demo import demo_settings, serve_corpus
+from .factchecks import FactCheckSummary, import_file, match_all, refresh_factchecks
 from .fetch import FeedOutcome, fetch_feeds
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT = 1, 3, 4, 5, 6
@@ -344,6 +355,206 @@ def demo(
         '"select a.name, count(*) from mentions m join actors a on a.id = m.actor_id '
         'group by a.name order by 2 desc limit 10"'
     )
+
+
+factchecks_app = typer.Typer(help="Fact-checks: gather, import, match to claims.", no_args_is_help=True)
+claims_app = typer.Typer(help="Canonical claims: spread, status, merges and splits.", no_args_is_help=True)
+app.add_typer(factchecks_app, name="factchecks")
+app.add_typer(claims_app, name="claims")
+
+
+def _print_factcheck_summary(summary: FactCheckSummary) -> None:
+    for problem in summary.errors:
+        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+    console.print(f"fact-checks: {summary.new} new, {summary.updated} updated; links: {summary.confirmed} "
+                  f"confirmed, {summary.suggested} suggested")
+
+
+@factchecks_app.command("import")
+def factchecks_import(
+    file: Annotated[Path, typer.Argument(help="A .csv or .jsonl file (columns in docs/factchecks.md).")],
+) -> None:
+    """Import fact-checks from a file; bad rows are reported by line and skipped, re-import changes nothing."""
+    settings = _settings()
+    factory = _store(settings)
+    try:
+        summary = import_file(settings, factory, file)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(EXIT_INPUT, f"{file}: cannot read: {exc}") from exc
+    _print_factcheck_summary(summary)
+    if summary.errors and not summary.valid_rows:
+        raise typer.Exit(EXIT_INPUT)  # nothing in the file could be used
+
+
+@factchecks_app.command("fetch")
+def factchecks_fetch() -> None:
+    """Ask the Google Fact Check Tools API (key from CLAIMWATCH_FACTCHECK_API_KEY), then match claims."""
+    settings = _settings()
+    factory = _store(settings)
+    with job_run(factory, "factchecks") as run:
+        summary = refresh_factchecks(settings, factory)
+        run.summary = {"new": summary.new, "updated": summary.updated, "confirmed": summary.confirmed,
+                       "suggested": summary.suggested, "warnings": len(summary.errors)}
+    _print_factcheck_summary(summary)
+
+
+@factchecks_app.command("link")
+def factchecks_link() -> None:
+    """Match every canonical claim against the stored fact-checks (links above the thresholds)."""
+    settings = _settings()
+    factory = _store(settings)
+    summary = FactCheckSummary()
+    match_all(settings, factory, summary)
+    _print_factcheck_summary(summary)
+
+
+@factchecks_app.command("match")
+def factchecks_match(
+    queries: Annotated[Path, typer.Argument(help='JSON Lines of {"id", "text"}, or - for standard input.')],
+    top: Annotated[int, typer.Option("--top", min=1, help="How many fact-checks per query.")] = 5,
+    format: Annotated[str, typer.Option("--format", help="trec (qid Q0 docid rank score run) or jsonl.")] = "trec",
+) -> None:
+    """Rank the stored fact-checks for each query, e.g. for evaluation with trec_eval."""
+    if format not in ("trec", "jsonl"):
+        raise _fail(2, f"--format must be trec or jsonl, not {format!r}")
+    settings = _settings()
+    factory = _store(settings)
+    raw = sys.stdin.read() if str(queries) == "-" else queries.read_text(encoding="utf-8")
+    records = list(_jsonl_records(raw, str(queries)))
+    with factory() as session:
+        for query_id, text in records:
+            ranked = rank_factchecks(session, text, top)
+            if format == "jsonl":
+                print(json.dumps({"id": query_id, "results": [
+                    {"external_id": f.external_id, "score": round(score, 4), "rating": f.rating, "url": f.url}
+                    for f, score in ranked]}, ensure_ascii=False))
+                continue
+            for rank, (factcheck, score) in enumerate(ranked, start=1):
+                print(f"{query_id} Q0 {factcheck.external_id} {rank} {score:.4f} claimwatch")
+
+
+@claims_app.command("list")
+def claims_list(
+    limit: Annotated[int, typer.Option(help="How many claims.")] = 30,
+    status: Annotated[str | None, typer.Option(help="Only claims with this fact-check status.")] = None,
+) -> None:
+    """Canonical claims with the most occurrences first."""
+    settings = _settings()
+    factory = _store(settings)
+    with factory() as session:
+        rows = most_repeated_claims(session, limit=limit, status=status)
+    table = Table(title="Claims", title_justify="left")
+    for column in ("id", "claim", "status", "occurrences", "outlets", "first seen", "watchlist"):
+        table.add_column(column)
+    for claim, occurrences, outlets in rows:
+        table.add_row(str(claim.id), claim.text[:80], claim.status, str(occurrences), str(outlets),
+                      f"{claim.first_seen_at:%Y-%m-%d}" if claim.first_seen_at else "", claim.watchlist_key or "")
+    console.print(table)
+
+
+@claims_app.command("show")
+def claims_show(claim_id: Annotated[int, typer.Argument(help="Claim id.")]) -> None:
+    """A claim's spread (outlets, claimants, framings, per day), its fact-check links and status history."""
+    settings = _settings()
+    factory = _store(settings)
+    with factory() as session:
+        try:
+            found = spread(session, claim_id)
+        except ClaimNotFound as exc:
+            raise _fail(EXIT_INPUT, str(exc)) from exc
+        links = claim_links(session, claim_id)
+        history = status_history(session, claim_id)
+    claim = found.claim
+    console.print(f"[bold]{claim.text}[/] (claim {claim.id}; status {claim.status}"
+                  f"{', set by a researcher' if claim.status_manual else ''})")
+    console.print(f"{found.occurrences} occurrences, first seen {found.first_seen or 'never'}")
+    for label, counter in (("outlets", found.outlets), ("claimants", found.claimants), ("framing", found.framings)):
+        console.print(f"{label}: " + ", ".join(f"{k} ({v})" for k, v in counter.most_common()))
+    console.print("per day: " + ", ".join(f"{d} ({n})" for d, n in sorted(found.daily.items())))
+    for link, factcheck in links:
+        console.print(f"link {link.id}: {link.status} {link.score or ''} [{factcheck.rating or '?'}] "
+                      f"{factcheck.publisher or ''}: {factcheck.claim_reviewed[:80]} {factcheck.url or ''}")
+    for change in history:
+        console.print(f"{change.changed_at:%Y-%m-%d %H:%M} {change.old_status} → {change.new_status} "
+                      f"by {change.changed_by}: {change.reason or ''} {change.url or ''}")
+
+
+@claims_app.command("set-status")
+def claims_set_status(
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    status: Annotated[str, typer.Argument(help="unchecked, false, mostly false, mixed, mostly true, true, "
+                                               "unproven, other; or auto to hand it back to the rule.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    url: Annotated[str | None, typer.Option(help="Evidence, e.g. a fact-check URL.")] = None,
+    by: Annotated[str, typer.Option(help="Who is making the change.")] = "researcher",
+) -> None:
+    """Set or override a claim's fact-check status; the change goes into its history."""
+    settings = _settings()
+    factory = _store(settings)
+    try:
+        with transaction(factory) as session:
+            claim = set_status(session, claim_id, status, note=note, url=url, by=by)
+            new_status = claim.status
+    except (ClaimNotFound, ValueError) as exc:
+        raise _fail(EXIT_INPUT, str(exc)) from exc
+    console.print(f"claim {claim_id}: status {new_status}")
+
+
+@claims_app.command("link")
+def claims_link(
+    link_id: Annotated[int, typer.Argument(help="Claim–fact-check link id (see claims show).")],
+    decision: Annotated[str, typer.Argument(help="confirm or reject")],
+    by: Annotated[str, typer.Option(help="Who decides.")] = "researcher",
+) -> None:
+    """Confirm or reject a suggested link between a claim and a fact-check."""
+    if decision not in ("confirm", "reject"):
+        raise _fail(2, "decision must be confirm or reject")
+    settings = _settings()
+    factory = _store(settings)
+    try:
+        with transaction(factory) as session:
+            decide_link(session, link_id, "confirmed" if decision == "confirm" else "rejected", by)
+    except LookupError as exc:
+        raise _fail(EXIT_INPUT, str(exc)) from exc
+    console.print(f"link {link_id}: {decision}ed")
+
+
+@claims_app.command("merge")
+def claims_merge(
+    keep: Annotated[int, typer.Argument(help="The claim that stays.")],
+    other: Annotated[int, typer.Argument(help="The claim merged into it (deleted).")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    by: Annotated[str, typer.Option(help="Who.")] = "researcher",
+) -> None:
+    """Merge two canonical claims; the edit is kept in claim_edits."""
+    settings = _settings()
+    factory = _store(settings)
+    try:
+        with transaction(factory) as session:
+            merge_claims(session, keep, other, note=note, by=by)
+    except (ClaimNotFound, ValueError) as exc:
+        raise _fail(EXIT_INPUT, str(exc)) from exc
+    console.print(f"claim {other} merged into claim {keep}")
+
+
+@claims_app.command("split")
+def claims_split(
+    claim_id: Annotated[int, typer.Argument(help="The claim to split.")],
+    occurrences: Annotated[list[int], typer.Argument(help="Occurrence ids that move to the new claim.")],
+    text: Annotated[str, typer.Option(help="Wording of the new claim.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    by: Annotated[str, typer.Option(help="Who.")] = "researcher",
+) -> None:
+    """Move some occurrences of a claim to a new claim; the edit is kept in claim_edits."""
+    settings = _settings()
+    factory = _store(settings)
+    try:
+        with transaction(factory) as session:
+            new = split_claim(session, claim_id, occurrences, text=text, note=note, by=by)
+            new_id = new.id
+    except (ClaimNotFound, ValueError) as exc:
+        raise _fail(EXIT_INPUT, str(exc)) from exc
+    console.print(f"new claim {new_id} with {len(occurrences)} occurrences from claim {claim_id}")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""One full cycle — fetch, then analyze — recorded as a job run. `run --once` and the daemon share it."""
+"""One full cycle — fetch, analyze, match claims to fact-checks — recorded as a job run. `run --once` and
+the daemon share it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from claimwatch.nlp.extract import Extractor
 from claimwatch.store.runs import job_run
 
 from .analyze import AnalyzeSummary, analyze_pending
+from .factchecks import FactCheckSummary, match_all
 from .fetch import FeedOutcome, fetch_feeds
 
 
@@ -20,6 +22,7 @@ from .fetch import FeedOutcome, fetch_feeds
 class CycleSummary:
     feeds: list[FeedOutcome] = field(default_factory=list)
     analysis: AnalyzeSummary = field(default_factory=AnalyzeSummary)
+    factchecks: FactCheckSummary = field(default_factory=FactCheckSummary)
     seconds: float = 0.0
 
     @property
@@ -39,6 +42,8 @@ class CycleSummary:
             "mentions": self.analysis.mentions,
             "quotes": self.analysis.quotes,
             "claims": self.analysis.claims,
+            "factcheck_links": self.factchecks.confirmed,
+            "factcheck_suggestions": self.factchecks.suggested,
             "seconds": round(self.seconds, 2),
         }
 
@@ -51,12 +56,14 @@ def run_cycle(
     on_feed: Callable[[FeedOutcome], None] | None = None,
     on_article: Callable[[int], None] | None = None,
 ) -> CycleSummary:
-    """Fetch every due feed, then analyse every pending article; the run is logged in job_runs."""
+    """Fetch every due feed, analyse every pending article, match claims to stored fact-checks; the run is
+    logged in job_runs."""
     summary = CycleSummary()
     clock = time.monotonic()
     with job_run(factory, "cycle") as run:
         summary.feeds = fetch_feeds(settings, factory, job_run_id=run.id, on_feed=on_feed)
         summary.analysis = analyze_pending(settings, factory, extractor=extractor, on_article=on_article)
+        match_all(settings, factory, summary.factchecks)
         summary.seconds = time.monotonic() - clock
         run.summary = summary.as_dict()
     return summary

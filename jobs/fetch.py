@@ -20,15 +20,18 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
+from claimwatch.ingest.claimreview import parse_claim_reviews
 from claimwatch.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from claimwatch.ingest.http import Fetcher, FetchError, Response
 from claimwatch.ingest.language import detect_language
 from claimwatch.ingest.pages import extract_page
+from claimwatch.ingest.ratings import RatingScale
 from claimwatch.ingest.search import all_feeds, parse_gdelt
 from claimwatch.ingest.topics import match_topics
 from claimwatch.ingest.urls import canonical_url, same_site, unwrap_redirect
 from claimwatch.store.articles import NewArticle, add_sighting, known_article, save_article
 from claimwatch.store.db import transaction
+from claimwatch.store.factchecks import upsert_factchecks
 from claimwatch.store.models import FetchLog, Source, utcnow
 from claimwatch.store.sources import MAX_BACKOFF, is_due, record_failure, record_success, sync_sources
 
@@ -196,6 +199,8 @@ def _ingest_entry(
                 published = published or _page_date(page.date)
             if settings.fetch.keep_raw_html:
                 raw = zlib.compress(page_response.body)
+            if feed.kind == "factcheck":
+                _store_claim_reviews(settings, factory, page_response)
         except FetchError as exc:
             log.info("page not fetched, using the feed summary: %s", exc)
 
@@ -223,6 +228,16 @@ def _ingest_entry(
             assert source is not None
             save_article(session, new, source, entry_url=entry.url)
     return 1
+
+
+def _store_claim_reviews(settings: Settings, factory: sessionmaker[Session], page: Response) -> None:
+    """Fact-checkers' pages carry ClaimReview markup: store each review as a fact-check."""
+    records, problems = parse_claim_reviews(page.body, page.url)
+    for problem in problems:
+        log.warning("ClaimReview: %s", problem)
+    if records:
+        with transaction(factory) as session:
+            upsert_factchecks(session, records, RatingScale(settings.factchecks.ratings))
 
 
 def _sighted(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from claimwatch.config.settings import ActorSettings, WatchlistClaim
 from claimwatch.nlp.extract import Extraction
+from claimwatch.nlp.matching import terms
 
 from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, Mention, Quote, utcnow
 
@@ -45,8 +46,9 @@ def sync_actor_aliases(session: Session, actors: Sequence[ActorSettings]) -> Non
 
 
 def normalize_claim(text: str) -> str:
-    """The grouping key of a claim: case folded words, no punctuation or quotation marks."""
-    return " ".join(re.findall(r"\w+", text.casefold()))[:500]
+    """The grouping key of a claim: its content terms, synonyms merged, in sorted order, so that
+    "Kyiv began the war" and "the war was started by Ukraine" share one canonical claim."""
+    return " ".join(sorted(set(terms(text))))[:500] or " ".join(re.findall(r"\w+", text.casefold()))[:500]
 
 
 def sync_watchlist(session: Session, watchlist: Sequence[WatchlistClaim]) -> None:

@@ -43,6 +43,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+# Database objects that migrations create outside the models (the fact-check full-text index).
+OUTSIDE_MODELS_PREFIXES = ("factchecks_fts", "ix_factchecks_fts")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic autogenerate filter: leave the hand-written full-text objects alone."""
+    return not (name or "").startswith(OUTSIDE_MODELS_PREFIXES)
+
+
 def _alembic_config(engine: Engine) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))

@@ -220,8 +220,30 @@ class Claim(Base):
         "mixed | mostly true | true | unproven | other."
     )
     status_updated_at: Mapped[datetime | None] = mapped_column()
+    status_manual: Mapped[bool] = mapped_column(
+        default=False, comment="Set by a researcher: automatic updates leave the status alone."
+    )
     first_seen_at: Mapped[datetime | None] = mapped_column(comment="Earliest occurrence's article time.")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClaimEdit(Base):
+    __tablename__ = "claim_edits"
+    __table_args__ = {"comment": "History of researchers' merges and splits of claim groups."}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), comment="merge | split.")
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), index=True, comment="The claim that kept or received occurrences."
+    )
+    other_claim_id: Mapped[int | None] = mapped_column(
+        comment="merge: the claim merged away (deleted); split: the new claim."
+    )
+    other_claim_text: Mapped[str | None] = mapped_column(Text, comment="Its wording at the time.")
+    occurrence_ids: Mapped[list[int]] = mapped_column(JSON, default=list, comment="Occurrences that moved.")
+    note: Mapped[str | None] = mapped_column(Text)
+    edited_by: Mapped[str] = mapped_column(String(100))
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ClaimOccurrence(Base):
@@ -258,6 +280,8 @@ class FactCheck(Base):
     url: Mapped[str | None] = mapped_column(String(2000))
     title: Mapped[str | None] = mapped_column(Text)
     claim_reviewed: Mapped[str] = mapped_column(Text, comment="The claim the review is about.")
+    subtitle: Mapped[str | None] = mapped_column(Text, comment="Summary or subtitle of the review.")
+    claim_date: Mapped[datetime | None] = mapped_column(comment="When the claim was made, if known.")
     claimant: Mapped[str | None] = mapped_column(String(500))
     rating_text: Mapped[str | None] = mapped_column(String(200), comment="Rating exactly as published.")
     rating: Mapped[str | None] = mapped_column(String(20), comment="Normalised rating.")
@@ -282,6 +306,8 @@ class ClaimFactCheck(Base):
     method: Mapped[str | None] = mapped_column(String(50), comment="How the link was made.")
     created_by: Mapped[str] = mapped_column(String(100), comment="'claimwatch' or the researcher.")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(100), comment="Who confirmed or rejected it.")
+    decided_at: Mapped[datetime | None] = mapped_column()
 
 
 class ClaimStatusChange(Base):

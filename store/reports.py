@@ -9,7 +9,20 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Actor, Article, ClaimOccurrence, DigestRun, JobRun, Mention, Quote, Source
+from .models import (
+    Actor,
+    Article,
+    Claim,
+    ClaimFactCheck,
+    ClaimOccurrence,
+    ClaimStatusChange,
+    DigestRun,
+    FactCheck,
+    JobRun,
+    Mention,
+    Quote,
+    Source,
+)
 
 
 def store_counts(session: Session) -> dict[str, int]:
@@ -96,3 +109,37 @@ def troubled_feeds(session: Session, *, min_failures: int = 3) -> list[Source]:
             .order_by(Source.consecutive_failures.desc())
         )
     )
+
+
+def most_repeated_claims(
+    session: Session, *, limit: int, status: str | None = None, since: datetime | None = None
+) -> list[tuple[Claim, int, int]]:
+    """(claim, occurrences, distinct outlets), most occurrences first."""
+    query = (
+        select(Claim, func.count(ClaimOccurrence.id), func.count(func.distinct(Article.outlet)))
+        .join(ClaimOccurrence, ClaimOccurrence.claim_id == Claim.id)
+        .join(Article, Article.id == ClaimOccurrence.article_id)
+        .group_by(Claim.id)
+        .order_by(func.count(ClaimOccurrence.id).desc(), Claim.id)
+        .limit(limit)
+    )
+    if status:
+        query = query.where(Claim.status == status)
+    if since:
+        query = query.where(Article.fetched_at >= since)
+    return [(claim, int(n), int(outlets)) for claim, n, outlets in session.execute(query)]
+
+
+def claim_links(session: Session, claim_id: int) -> list[tuple[ClaimFactCheck, FactCheck]]:
+    return list(session.execute(
+        select(ClaimFactCheck, FactCheck)
+        .join(FactCheck, FactCheck.id == ClaimFactCheck.factcheck_id)
+        .where(ClaimFactCheck.claim_id == claim_id)
+        .order_by(ClaimFactCheck.score.desc().nulls_last())
+    ).tuples())
+
+
+def status_history(session: Session, claim_id: int) -> list[ClaimStatusChange]:
+    return list(session.scalars(
+        select(ClaimStatusChange).where(ClaimStatusChange.claim_id == claim_id).order_by(ClaimStatusChange.id)
+    ))

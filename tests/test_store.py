@@ -11,14 +11,14 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from claimwatch.store.db import create_store_engine, migrate, schema_revision, transaction
+from claimwatch.store.db import create_store_engine, include_object, migrate, schema_revision, transaction
 from claimwatch.store.models import Article, Base, Mention, Source
 
 
 def test_migrations_build_exactly_the_models_schema(factory: sessionmaker[Session]) -> None:
     engine = factory.kw["bind"]
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         assert compare_metadata(context, Base.metadata) == []
     current, head = schema_revision(engine)
     assert current == head is not None

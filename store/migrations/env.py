@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from claimwatch.store.db import include_object
 from claimwatch.store.models import Base
 
 engine = context.config.attributes["engine"]
@@ -12,5 +13,6 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     context.run_migrations()
