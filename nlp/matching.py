@@ -2,9 +2,9 @@
 
 Retrieval (store/factcheck_search.py) asks the database's full-text index for the claim's content words
 plus their synonyms ("began" also finds "started", "Kyiv" also "Ukraine"). Re-scoring then combines three
-signals on normalised terms: how much of the claim's content the fact-check covers (weighted 0.5), the
-retrieval score relative to the best candidate (0.3), and shared names (0.2); a negation present on one
-side only costs 0.15. Scores are in 0..1.
+signals on normalised terms: how much of the claim's content the fact-check's claim and headline cover
+(weighted 0.5), the retrieval score relative to the best candidate (0.3), and shared names (0.2); a negation
+in only one of the two claims costs 0.15. Scores are in 0..1.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
     does did this that these those it its their there here than then so such not no nor very can could would
     should will shall may might must about into over after before during while who whom which what when where
     why how all any both each few more most other some own same too just also only says said claim claims
-    claimed that s t""".split()
+    claimed that s t against between through under within upon across via""".split()
 )
 SYNONYMS: dict[str, str] = {}
 for canonical, words in {
@@ -77,7 +77,8 @@ def _names(text: str) -> set[str]:
 @dataclass(frozen=True)
 class Candidate:
     factcheck_id: int
-    text: str  # the fact-check's claim (and title)
+    claim: str  # the claim the fact-check reviewed
+    title: str  # its headline, often the verdict ("No, Ukraine did not start the war")
     retrieval_score: float
 
 
@@ -90,11 +91,12 @@ def rescore(claim: str, candidates: Sequence[Candidate]) -> list[tuple[Candidate
     best = max(c.retrieval_score for c in candidates) or 1.0
     scored = []
     for candidate in candidates:
-        check_terms = set(terms(candidate.text))
+        both = f"{candidate.claim} {candidate.title}"
+        check_terms = set(terms(both))
         coverage = len(claim_terms & check_terms) / len(claim_terms) if claim_terms else 0.0
-        names = len(claim_names & _names(candidate.text)) / len(claim_names) if claim_names else 0.0
+        names = len(claim_names & _names(both)) / len(claim_names) if claim_names else 0.0
         score = 0.5 * coverage + 0.3 * (candidate.retrieval_score / best) + 0.2 * names
-        if _negated(claim) != _negated(candidate.text):
+        if _negated(claim) != _negated(candidate.claim):  # a headline's "No, …" is the verdict, not the claim
             score -= 0.15
         scored.append((candidate, max(0.0, min(1.0, score))))
     scored.sort(key=lambda pair: -pair[1])

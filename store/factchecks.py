@@ -59,7 +59,7 @@ def rank_factchecks(session: Session, claim_text: str, top: int) -> list[tuple[F
     if not hits:
         return []
     checks = {f.id: f for f in session.scalars(select(FactCheck).where(FactCheck.id.in_([i for i, _ in hits])))}
-    candidates = [Candidate(i, f"{checks[i].claim_reviewed} {checks[i].title or ''}", score) for i, score in hits]
+    candidates = [Candidate(i, checks[i].claim_reviewed, checks[i].title or "", score) for i, score in hits]
     return [(checks[c.factcheck_id], score) for c, score in rescore(claim_text, candidates)[:top]]
 
 

@@ -131,12 +131,13 @@ def most_repeated_claims(
 
 
 def claim_links(session: Session, claim_id: int) -> list[tuple[ClaimFactCheck, FactCheck]]:
-    return list(session.execute(
+    rows = session.execute(
         select(ClaimFactCheck, FactCheck)
         .join(FactCheck, FactCheck.id == ClaimFactCheck.factcheck_id)
         .where(ClaimFactCheck.claim_id == claim_id)
         .order_by(ClaimFactCheck.score.desc().nulls_last())
-    ).tuples())
+    )
+    return [(link, factcheck) for link, factcheck in rows]
 
 
 def status_history(session: Session, claim_id: int) -> list[ClaimStatusChange]:
