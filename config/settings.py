@@ -65,10 +65,16 @@ class NlpSettings(_Section):
 
 class ScheduleSettings(_Section):
     timezone: str = "UTC"
-    fetch_every_minutes: int = Field(default=30, ge=1)
+    fetch_every_minutes: float = Field(default=30, gt=0, description="Fetch → analyze → match cycle.")
+    factchecks_every_hours: float = Field(default=6, gt=0, description="Fact-check API refresh.")
     digest_at: str = Field(default="07:00", description="Local time (HH:MM) of the daily digest.")
+    digest_every_minutes: float | None = Field(
+        default=None, gt=0, description="Instead of daily at digest_at (short windows for testing)."
+    )
+    housekeeping_at: str = Field(default="03:30", description="Local time of the daily clean-up.")
+    keep_logs_days: int = Field(default=90, ge=1, description="fetch_log and job_runs rows older are pruned.")
 
-    @field_validator("digest_at")
+    @field_validator("digest_at", "housekeeping_at")
     @classmethod
     def _hhmm(cls, value: str) -> str:
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
@@ -144,6 +150,17 @@ class DigestSettings(_Section):
     sender: str = "claimwatch@localhost"
     subject_prefix: str = "claimwatch"
     send_when_empty: bool = False
+    list_unsubscribe: str | None = Field(
+        default=None, description="mailto: or https: address for the List-Unsubscribe header."
+    )
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    send_retries: int = Field(default=3, ge=0, le=10, description="Extra tries after a send that surely failed.")
+    retry_backoff: float = Field(default=5.0, ge=0)
+    quotes: int = Field(default=8, ge=0, description="Notable quotes shown.")
+    repeated_claims: int = Field(default=5, ge=0, description="Most repeated claims shown.")
 
 
 DEFAULT_RATINGS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,8 +45,10 @@ def analyze_pending(
     *,
     extractor: Extractor | None = None,
     on_article: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> AnalyzeSummary:
-    """Analyse every pending article, one batch at a time, each article committed on its own."""
+    """Analyse every pending article, one batch at a time, each article committed on its own; when `stop`
+    is set, it returns after the article in hand."""
     summary = AnalyzeSummary()
     pending = _pending_ids(factory, settings.nlp.batch_size)
     if not pending:
@@ -54,7 +57,7 @@ def analyze_pending(
     with transaction(factory) as session:
         sync_actor_aliases(session, settings.actors)
         sync_watchlist(session, settings.watchlist)
-    while pending:
+    while pending and not (stop is not None and stop.is_set()):
         texts = [text for _id, text in pending]
         for (article_id, text), extraction in zip(pending, _safe_extract(extractor, texts)):
             with transaction(factory) as session:
@@ -72,6 +75,8 @@ def analyze_pending(
                     summary.articles += 1
             if on_article:
                 on_article(article_id)
+            if stop is not None and stop.is_set():
+                break
         pending = _pending_ids(factory, settings.nlp.batch_size)
     return summary
 

@@ -1,13 +1,15 @@
 """The `claimwatch` command line (Typer + Rich).
 
 Exit codes: 0 success; 1 a job failed; 2 wrong usage; 3 invalid configuration; 4 the store cannot be
-opened or migrated; 5 the spaCy model is missing; 6 bad input to `extract`.
+opened or migrated; 5 the spaCy model is missing; 6 bad input; 7 another claimwatch process holds the
+store's lock.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -48,8 +51,11 @@ from .cycle import CycleSummary, run_cycle
 from .demo import demo_settings, serve_corpus
 from .factchecks import FactCheckSummary, import_file, match_all, refresh_factchecks
 from .fetch import FeedOutcome, fetch_feeds
+from .lock import LockHeld, store_lock
+from .logs import JsonFormatter
+from .scheduler import Daemon, next_fire, triggers
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT = 1, 3, 4, 5, 6
+EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT, EXIT_LOCKED = 1, 3, 4, 5, 6, 7
 
 app = typer.Typer(
     help="claimwatch: follow a news story — articles, actors, quotes, claims and their fact-check status.",
@@ -76,13 +82,13 @@ def _main(
                      dir_okay=False),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress (INFO) to stderr.")] = False,
+    log_json: Annotated[bool, typer.Option("--log-json", help="Log JSON lines instead of text.")] = False,
 ) -> None:
     state.config_path = config
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if log_json else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler], force=True)
 
 
 def _fail(code: int, message: str) -> typer.Exit:
@@ -120,7 +126,7 @@ def _feed_table(outcomes: list[FeedOutcome]) -> Table:
     table = Table(title="Feeds", title_justify="left")
     for column in ("feed", "outcome", "HTTP", "entries", "new", "note"):
         table.add_column(column, justify="right" if column in ("HTTP", "entries", "new") else "left")
-    styles = {"ok": "green", "not_modified": "cyan", "skipped": "dim", "error": "red"}
+    styles = {"ok": "green", "not_modified": "cyan", "skipped": "dim", "interrupted": "yellow", "error": "red"}
     for f in outcomes:
         table.add_row(
             f.name,
@@ -189,21 +195,32 @@ def init() -> None:
     console.print(f"store ready: {_safe_url(settings.database_url)} (schema {current}), {len(sources)} feeds")
 
 
+@contextmanager
+def _locked(settings: Settings, factory: sessionmaker[Session]) -> Iterator[None]:
+    try:
+        with store_lock(factory.kw["bind"], settings.data_dir):
+            yield
+    except LockHeld as exc:
+        raise _fail(EXIT_LOCKED, f"another claimwatch process is running on this store: {exc}") from exc
+
+
 @app.command()
 def run(
     once: Annotated[bool, typer.Option("--once", help="Run one full cycle and exit (for system cron).")] = False,
 ) -> None:
-    """Fetch and analyse: one cycle with --once, else the daemon that repeats it on the configured schedule."""
+    """Fetch, analyse and match: one cycle with --once, else the daemon with all scheduled jobs
+    (cycle, fact-checks, digest, housekeeping). Only one process per store runs at a time."""
     settings = _settings()
     factory = _store(settings)
-    if once:
-        _cycle(settings, factory)
-        return
-    from .scheduler import run_daemon
-
-    err.print(f"claimwatch daemon: every {settings.schedule.fetch_every_minutes} min; stop with Ctrl-C or SIGTERM")
-    with _model_errors():
-        run_daemon(settings, factory)
+    with _locked(settings, factory):
+        if once:
+            _cycle(settings, factory)
+            return
+        with _model_errors():
+            build_extractor(settings)  # fail now, not at the first cycle, when the model is missing
+        err.print(f"claimwatch daemon (pid {os.getpid()}): cycle every {settings.schedule.fetch_every_minutes:g} "
+                  "min; SIGTERM/Ctrl-C stops, SIGHUP reloads the config")
+        Daemon(lambda: load_config(state.config_path), factory).run()
 
 
 @app.command()
@@ -281,17 +298,28 @@ def _jsonl_records(raw: str, label: str) -> Iterator[tuple[object, str]]:
 @app.command()
 def digest(
     preview: Annotated[
-        Path, typer.Option("--preview", help="Write the HTML digest here (and the message as .eml beside it).")
-    ],
+        Path | None, typer.Option("--preview", help="Write the HTML here (and the message as .eml beside it); "
+                                                    "send nothing, advance nothing.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Send the last digest again (same window and "
+                                                        "Message-ID), e.g. after an uncertain failure.")] = False,
 ) -> None:
-    """Build the digest of everything new since the last digest (first time: the last day)."""
+    """Send the digest of everything new since the last digest that went out (the first time: the last day)."""
     settings = _settings()
     factory = _store(settings)
-    with factory() as session:
-        start, end = digest_mod.digest_window(session, datetime.now(timezone.utc))
-        built = digest_mod.build_digest(session, start, end)
-    html_path, eml_path = digest_mod.write_preview(built, settings.digest, preview)
-    console.print(f"digest preview: {html_path} and {eml_path} ({built.item_count} articles)")
+    now = datetime.now(timezone.utc)
+    if preview is not None:
+        built, html_path, eml_path = digest_mod.preview(settings, factory, now, preview)
+        console.print(f"digest preview: {html_path} and {eml_path} ({built.item_count} items)")
+        return
+    with _locked(settings, factory):
+        outcome = digest_mod.resend_last(settings, factory) if force else digest_mod.send_digest(settings, factory, now)
+    message = f"digest {outcome.status}" + (f": {outcome.items} items, {outcome.message_id}" if outcome.message_id else "")
+    if outcome.error:
+        message += f" ({outcome.error})"
+    if outcome.status in ("failed", "uncertain"):
+        raise _fail(EXIT_FAILED, message)
+    console.print(message)
 
 
 @app.command()
@@ -309,13 +337,22 @@ def status() -> None:
     console.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
 
     jobs = Table(title="Jobs", title_justify="left")
-    for column in ("job", "last start", "outcome", "seconds", "summary / error"):
+    for column in ("job", "last start", "outcome", "seconds", "next run (daemon)", "summary / error"):
         jobs.add_column(column)
-    for r in runs:
+    last = {r.job: r for r in runs}
+    now = datetime.now(timezone.utc)
+    for job in sorted(set(triggers(settings)) | set(last)):
+        r = last.get(job)
+        upcoming = next_fire(job, settings, r.started_at if r else None, now) if job in triggers(settings) else None
+        upcoming_text = f"{upcoming.astimezone(ZoneInfo(settings.schedule.timezone)):%Y-%m-%d %H:%M %Z}" if upcoming else ""
+        if r is None:
+            jobs.add_row(job, "never", "", "", upcoming_text, "")
+            continue
         seconds = f"{(r.finished_at - r.started_at).total_seconds():.1f}" if r.finished_at else ""
         detail = r.error or ", ".join(f"{k}={v}" for k, v in (r.summary or {}).items())
         style = {"ok": "green", "failed": "red"}.get(r.outcome, "yellow")
-        jobs.add_row(r.job, f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"[{style}]{r.outcome}[/]", seconds, detail[:100])
+        jobs.add_row(job, f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"[{style}]{r.outcome}[/]", seconds, upcoming_text,
+                     detail[:100])
     console.print(jobs)
 
     health = Table(title="Feeds", title_justify="left")

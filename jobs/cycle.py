@@ -3,6 +3,7 @@ the daemon share it."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class CycleSummary:
     analysis: AnalyzeSummary = field(default_factory=AnalyzeSummary)
     factchecks: FactCheckSummary = field(default_factory=FactCheckSummary)
     seconds: float = 0.0
+    interrupted: bool = False
 
     @property
     def new_articles(self) -> int:
@@ -45,6 +47,7 @@ class CycleSummary:
             "factcheck_links": self.factchecks.confirmed,
             "factcheck_suggestions": self.factchecks.suggested,
             "seconds": round(self.seconds, 2),
+            "interrupted": self.interrupted,
         }
 
 
@@ -55,15 +58,17 @@ def run_cycle(
     extractor: Extractor | None = None,
     on_feed: Callable[[FeedOutcome], None] | None = None,
     on_article: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> CycleSummary:
     """Fetch every due feed, analyse every pending article, match claims to stored fact-checks; the run is
     logged in job_runs."""
     summary = CycleSummary()
     clock = time.monotonic()
     with job_run(factory, "cycle") as run:
-        summary.feeds = fetch_feeds(settings, factory, job_run_id=run.id, on_feed=on_feed)
-        summary.analysis = analyze_pending(settings, factory, extractor=extractor, on_article=on_article)
-        match_all(settings, factory, summary.factchecks)
+        summary.feeds = fetch_feeds(settings, factory, job_run_id=run.id, on_feed=on_feed, stop=stop)
+        summary.analysis = analyze_pending(settings, factory, extractor=extractor, on_article=on_article, stop=stop)
+        match_all(settings, factory, summary.factchecks, stop=stop)
+        summary.interrupted = stop is not None and stop.is_set()
         summary.seconds = time.monotonic() - clock
         run.summary = summary.as_dict()
     return summary

@@ -4,6 +4,7 @@ with the fact-checkers' feeds in the fetch step), then match every canonical cla
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,12 +73,19 @@ def import_file(settings: Settings, factory: sessionmaker[Session], path: Path) 
     return summary
 
 
-def match_all(settings: Settings, factory: sessionmaker[Session], summary: FactCheckSummary) -> None:
+def match_all(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    summary: FactCheckSummary,
+    stop: threading.Event | None = None,
+) -> None:
     """Link every canonical claim to the fact-checks it matches (auto above one threshold, suggested above
     the other), one claim per transaction."""
     with factory() as session:
         ids = list(session.scalars(select(Claim.id).order_by(Claim.id)))
     for claim_id in ids:
+        if stop is not None and stop.is_set():
+            return
         with transaction(factory) as session:
             claim = session.get(Claim, claim_id)
             if claim is None:

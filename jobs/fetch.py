@@ -47,7 +47,7 @@ class FeedOutcome:
 
     name: str
     url: str
-    outcome: str  # ok | not_modified | skipped | error
+    outcome: str  # ok | not_modified | skipped | interrupted | error
     status: int | None = None
     entries: int = 0
     new_articles: int = 0
@@ -69,14 +69,20 @@ def fetch_feeds(
     *,
     job_run_id: int | None = None,
     on_feed: Callable[[FeedOutcome], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> list[FeedOutcome]:
-    """Poll every configured feed and search that is due; one outcome per feed, in config order."""
+    """Poll every configured feed and search that is due; one outcome per feed, in config order.
+
+    When `stop` is set, feeds not yet started are skipped and a feed being read stops between entries
+    without saving its validators, so the next run reads it again."""
     with transaction(factory) as session:
         feeds = [_Feed(s.id, s.name, s.url, s.outlet, s.kind) for s in sync_sources(session, all_feeds(settings))]
 
     def poll(feed: _Feed) -> FeedOutcome:
+        if stop is not None and stop.is_set():
+            return FeedOutcome(feed.name, feed.url, "skipped", error="stopping")
         try:
-            outcome = _fetch_one(settings, factory, fetcher, feed, job_run_id)
+            outcome = _fetch_one(settings, factory, fetcher, feed, job_run_id, stop)
         except Exception as exc:  # a bug or a database fault in one feed must not stop the rest
             log.exception("feed failed unexpectedly: %s", feed.url)
             outcome = FeedOutcome(feed.name, feed.url, "error", error=f"{type(exc).__name__}: {exc}")
@@ -103,7 +109,12 @@ def _fresh_until(response: Response, parsed: ParsedFeed | None) -> datetime | No
 
 
 def _fetch_one(
-    settings: Settings, factory: sessionmaker[Session], fetcher: Fetcher, feed: _Feed, job_run_id: int | None
+    settings: Settings,
+    factory: sessionmaker[Session],
+    fetcher: Fetcher,
+    feed: _Feed,
+    job_run_id: int | None,
+    stop: threading.Event | None,
 ) -> FeedOutcome:
     with factory() as session:
         source = session.get(Source, feed.id)
@@ -134,6 +145,10 @@ def _fetch_one(
         entry_log.outcome = "not_modified"
     else:
         for entry in parsed.entries:
+            if stop is not None and stop.is_set():
+                log.info("stopping: %s left unfinished, to be read again next time", feed.url)
+                return FeedOutcome(feed.name, feed.url, "interrupted", status=response.status,
+                                   entries=len(parsed.entries), new_articles=new)
             try:
                 new += _ingest_entry(settings, factory, fetcher, feed, parsed.title, entry)
             except Exception:  # keep going with the next entry; the log says which one failed

@@ -1,59 +1,201 @@
-"""`claimwatch run`: the daemon. APScheduler runs the cycle on an interval, with explicit job ids,
-one instance at a time, and missed runs coalesced into one."""
+"""`claimwatch run`: the daemon.
+
+APScheduler 3.11 runs four jobs with explicit ids, each with `max_instances=1` (never two at once),
+`coalesce=True` (a backlog of missed runs runs once) and a `misfire_grace_time` chosen for the job (a run
+late by up to that much still happens, instead of APScheduler's one-second default dropping it):
+
+| id | trigger | grace |
+| --- | --- | --- |
+| `cycle` | every `fetch_every_minutes` (fetch → analyze → match) | half the interval |
+| `factchecks` | every `factchecks_every_hours` (fact-check API, then match) | one hour |
+| `digest` | daily at `digest_at` in `timezone` (DST-aware cron), or every `digest_every_minutes` | six hours |
+| `housekeeping` | daily at `housekeeping_at` | twelve hours |
+
+The jobs live in memory and are rebuilt from the config at every start and on SIGHUP, so renaming or
+removing one never leaves a stale stored job. What ran is in `job_runs`: at start-up a job whose last
+scheduled time passed while the daemon was down runs once at once, if that time is still within its grace.
+SIGTERM and SIGINT set a stop flag that the running step checks between feeds and articles; the daemon
+then waits for it to return and exits.
+"""
 
 from __future__ import annotations
 
 import logging
 import signal
-from datetime import datetime, timezone
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from types import FrameType
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
+from claimwatch.store.db import transaction
+from claimwatch.store.models import FetchLog, JobRun
+from claimwatch.store.runs import job_run
 
 from .analyze import build_extractor
 from .cycle import run_cycle
+from .digest import send_digest
+from .factchecks import refresh_factchecks
 
 log = logging.getLogger(__name__)
 
-CYCLE_JOB_ID = "cycle"
 
-
-def build_scheduler(settings: Settings, factory: sessionmaker[Session]) -> BlockingScheduler:
-    """A scheduler with the cycle job; the first cycle starts at once."""
-    scheduler = BlockingScheduler(timezone=settings.schedule.timezone)
-    extractor = None
-
-    def cycle() -> None:
-        nonlocal extractor
-        extractor = extractor or build_extractor(settings)
-        summary = run_cycle(settings, factory, extractor=extractor)
-        log.info("cycle finished: %s", summary.as_dict())
-
-    scheduler.add_job(
-        cycle,
-        IntervalTrigger(minutes=settings.schedule.fetch_every_minutes, timezone=settings.schedule.timezone),
-        id=CYCLE_JOB_ID,
-        name="fetch and analyze",
-        next_run_time=datetime.now(timezone.utc),
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=settings.schedule.fetch_every_minutes * 60 // 2,
+def triggers(settings: Settings) -> dict[str, tuple[BaseTrigger, int]]:
+    """Each job's trigger and misfire grace (seconds), from the config."""
+    schedule = settings.schedule
+    zone = schedule.timezone
+    fetch_seconds = schedule.fetch_every_minutes * 60
+    hour, minute = (int(part) for part in schedule.digest_at.split(":"))
+    clean_hour, clean_minute = (int(part) for part in schedule.housekeeping_at.split(":"))
+    digest: BaseTrigger = (
+        IntervalTrigger(seconds=schedule.digest_every_minutes * 60, timezone=zone)
+        if schedule.digest_every_minutes else CronTrigger(hour=hour, minute=minute, timezone=zone)
     )
-    return scheduler
+    return {
+        "cycle": (IntervalTrigger(seconds=fetch_seconds, timezone=zone), max(1, int(fetch_seconds // 2))),
+        "factchecks": (IntervalTrigger(seconds=schedule.factchecks_every_hours * 3600, timezone=zone), 3600),
+        "digest": (digest, 6 * 3600),
+        "housekeeping": (CronTrigger(hour=clean_hour, minute=clean_minute, timezone=zone), 12 * 3600),
+    }
 
 
-def run_daemon(settings: Settings, factory: sessionmaker[Session]) -> None:
-    """Run until SIGTERM or SIGINT; the running cycle is allowed to finish."""
-    scheduler = build_scheduler(settings, factory)
+def previous_fire(trigger: BaseTrigger, now: datetime, horizon: timedelta = timedelta(days=2)) -> datetime | None:
+    """The last time `trigger` fired at or before `now` (None for interval triggers and beyond `horizon`)."""
+    if not isinstance(trigger, CronTrigger):
+        return None
+    fire, previous = trigger.get_next_fire_time(None, now - horizon), None
+    while fire is not None and fire <= now:
+        previous = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return previous
 
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("received %s, stopping after the current job", signal.Signals(signum).name)
-        scheduler.shutdown(wait=False)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    scheduler.start()
+def next_fire(job: str, settings: Settings, last_start: datetime | None, now: datetime) -> datetime | None:
+    """When the daemon will next run `job`, as far as the config and job_runs tell (for `claimwatch status`)."""
+    trigger, _grace = triggers(settings)[job]
+    if isinstance(trigger, IntervalTrigger):
+        return max(now, last_start + trigger.interval) if last_start else now
+    return trigger.get_next_fire_time(None, now)
+
+
+def housekeeping(settings: Settings, factory: sessionmaker[Session]) -> dict[str, object]:
+    """Prune old fetch_log and job_runs rows; checkpoint SQLite's write-ahead log."""
+    cutoff = datetime.now(timezone.utc) - timedelta(days=settings.schedule.keep_logs_days)
+    with transaction(factory) as session:
+        logs = session.execute(delete(FetchLog).where(FetchLog.started_at < cutoff)).rowcount
+        runs = session.execute(delete(JobRun).where(JobRun.started_at < cutoff, JobRun.outcome != "running")).rowcount
+    engine = factory.kw["bind"]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            conn.execute(text("PRAGMA optimize"))
+    return {"fetch_log_pruned": int(logs or 0), "job_runs_pruned": int(runs or 0)}
+
+
+class Daemon:
+    """The scheduler, its jobs, and the signals that stop or reload it."""
+
+    def __init__(self, load_settings: Callable[[], Settings], factory: sessionmaker[Session]) -> None:
+        self._load = load_settings
+        self.settings = load_settings()
+        self.factory = factory
+        self.stop = threading.Event()
+        self._done = threading.Event()
+        self._extractor = None
+        self.scheduler = BackgroundScheduler(timezone=self.settings.schedule.timezone)
+
+    # -- jobs -----------------------------------------------------------------------------------------
+    def _run(self, job: str, work: Callable[[], dict[str, object] | None]) -> None:
+        if self.stop.is_set():
+            return
+        try:
+            if job == "cycle":
+                work()  # run_cycle keeps its own job_runs row
+                return
+            with job_run(self.factory, job) as run:
+                run.summary = work() or {}
+        except Exception:  # logged with its traceback; the job runs again at its next time
+            log.exception("job %s failed; it will run again at its next scheduled time", job)
+
+    def _cycle(self) -> dict[str, object]:
+        self._extractor = self._extractor or build_extractor(self.settings)
+        return run_cycle(self.settings, self.factory, extractor=self._extractor, stop=self.stop).as_dict()
+
+    def _factchecks(self) -> dict[str, object]:
+        summary = refresh_factchecks(self.settings, self.factory)
+        for problem in summary.errors:
+            log.warning("fact-checks: %s", problem)
+        return {"new": summary.new, "updated": summary.updated, "confirmed": summary.confirmed,
+                "suggested": summary.suggested}
+
+    def _digest(self) -> dict[str, object]:
+        outcome = send_digest(self.settings, self.factory, datetime.now(timezone.utc))
+        if outcome.status in ("failed", "uncertain"):
+            raise RuntimeError(f"digest {outcome.status}: {outcome.error}")
+        return {"status": outcome.status, "items": outcome.items, "message_id": outcome.message_id}
+
+    def _housekeeping(self) -> dict[str, object]:
+        return housekeeping(self.settings, self.factory)
+
+    def schedule(self, *, catch_up: bool) -> None:
+        """(Re)build every job from the current settings."""
+        work = {"cycle": self._cycle, "factchecks": self._factchecks, "digest": self._digest,
+                "housekeeping": self._housekeeping}
+        now = datetime.now(timezone.utc)
+        for job, (trigger, grace) in triggers(self.settings).items():
+            first = trigger.get_next_fire_time(None, now)
+            if catch_up and (job == "cycle" or self._missed(job, trigger, grace, now)):
+                first = now  # the cycle starts at once; a missed digest or clean-up runs once now
+            self.scheduler.add_job(
+                self._run, trigger, args=(job, work[job]), id=job, name=job, replace_existing=True,
+                max_instances=1, coalesce=True, misfire_grace_time=grace, next_run_time=first,
+            )
+
+    def _missed(self, job: str, trigger: BaseTrigger, grace: int, now: datetime) -> bool:
+        due = previous_fire(trigger, now)
+        if isinstance(trigger, IntervalTrigger):
+            with self.factory() as session:
+                last = session.scalar(select(func.max(JobRun.started_at)).where(JobRun.job == job))
+            return last is None or last + trigger.interval <= now
+        if due is None or (now - due).total_seconds() > grace:
+            return False
+        with self.factory() as session:
+            last = session.scalar(select(func.max(JobRun.started_at)).where(JobRun.job == job))
+        return last is None or last < due
+
+    # -- signals --------------------------------------------------------------------------------------
+    def _on_stop(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("%s: stopping after the current step", signal.Signals(signum).name)
+        self.stop.set()
+        self._done.set()
+
+    def _on_reload(self, _signum: int, _frame: FrameType | None) -> None:
+        try:
+            self.settings = self._load()
+        except Exception as exc:  # a broken config on reload keeps the daemon on the old one
+            log.error("SIGHUP: config not reloaded, keeping the running one: %s", exc)
+            return
+        self._extractor = None
+        self.schedule(catch_up=False)
+        log.info("SIGHUP: config reloaded, jobs rescheduled")
+
+    def run(self) -> None:
+        """Run until SIGTERM or SIGINT, then wait for the running step and return."""
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        signal.signal(signal.SIGHUP, self._on_reload)
+        self.schedule(catch_up=True)
+        self.scheduler.start()
+        for job in self.scheduler.get_jobs():
+            log.info("job %s: next run %s", job.id, job.next_run_time)
+        while not self._done.wait(timeout=1.0):
+            pass
+        self.scheduler.shutdown(wait=True)
+        log.info("stopped")

@@ -16,7 +16,6 @@ from .models import (
     ClaimFactCheck,
     ClaimOccurrence,
     ClaimStatusChange,
-    DigestRun,
     FactCheck,
     JobRun,
     Mention,
@@ -53,13 +52,6 @@ def last_job_runs(session: Session) -> list[JobRun]:
     """The latest run of each job."""
     latest = select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
     return list(session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id).order_by(JobRun.job)))
-
-
-def last_digest_end(session: Session) -> datetime | None:
-    """End of the window of the last digest that went out (or was recorded as empty)."""
-    return session.scalar(
-        select(func.max(DigestRun.window_end)).where(DigestRun.status.in_(("sent", "empty")))
-    )
 
 
 @dataclass

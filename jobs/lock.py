@@ -1,0 +1,83 @@
+"""One daemon per store: a file lock beside a SQLite store, a session-level advisory lock on PostgreSQL.
+
+The lock is held for the life of the process (the OS releases a file lock when the process dies, and
+PostgreSQL releases an advisory lock when the session ends), so a killed daemon never leaves a stale lock.
+A second instance is told who holds it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+# An arbitrary, fixed 64-bit key: claimwatch's daemon lock in pg_locks.
+PG_LOCK_KEY = 0x636C61696D77  # "claimw"
+
+
+class LockHeld(Exception):
+    """Another claimwatch process holds the store's lock; the message says who."""
+
+
+def _holder() -> dict[str, object]:
+    return {"pid": os.getpid(), "host": socket.gethostname(), "since": datetime.now(timezone.utc).isoformat()}
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise LockHeld(f"{path} is held by {handle.read().strip() or 'another process'}") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(_holder()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+@contextmanager
+def advisory_lock(engine: Engine) -> Iterator[None]:
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY}).scalar():
+            row = conn.execute(text(
+                "SELECT a.pid, a.client_addr, a.application_name, a.backend_start FROM pg_locks l "
+                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+                "AND l.objid = :lo AND l.classid = :hi"), {"lo": PG_LOCK_KEY & 0xFFFFFFFF, "hi": PG_LOCK_KEY >> 32}
+            ).first()
+            who = (f"PostgreSQL backend pid {row[0]} from {row[1] or 'local socket'} since {row[3]:%Y-%m-%d %H:%M}"
+                   if row else "another session")
+            raise LockHeld(f"the store's advisory lock is held by {who}")
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+            conn.commit()
+
+
+@contextmanager
+def store_lock(engine: Engine, data_dir: Path) -> Iterator[None]:
+    """Hold the lock for this store for the duration of the block; raise LockHeld if it is taken."""
+    url = make_url(engine.url)
+    if url.get_backend_name() == "sqlite":
+        database = Path(url.database) if url.database and url.database != ":memory:" else data_dir / "memory"
+        with file_lock(database.with_name(database.name + ".lock")):
+            yield
+    else:
+        with advisory_lock(engine):
+            yield
