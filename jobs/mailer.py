@@ -58,7 +58,8 @@ def send(message: EmailMessage, settings: DigestSettings) -> None:
         except (OSError, smtplib.SMTPException) as exc:
             raise SendFailed(f"{type(exc).__name__}: {exc}") from exc
         try:
-            code, reply = smtp.data(message.as_bytes())
+            # SMTP lines end in CRLF; smtplib sends bytes as they are.
+            code, reply = smtp.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
         except smtplib.SMTPDataError as exc:
             raise SendFailed(f"message refused: {exc.smtp_code} {exc.smtp_error!r}") from exc
         except (OSError, smtplib.SMTPException) as exc:

@@ -4,6 +4,7 @@ settings pointed at it, and one spaCy model per test session."""
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -162,3 +163,45 @@ def extractor() -> Extractor:
 
 def read_fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@dataclass
+class MailSink:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives and can be told to fail."""
+
+    host: str
+    port: int
+    messages: list[bytes] = field(default_factory=list)
+    refuse_next: int = 0  # answer this many DATA commands with 451 (a sure failure)
+    drop_next: int = 0  # drop the connection during this many DATA commands, after reading the message
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[MailSink]:
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    sink = MailSink("127.0.0.1", 0)
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+            if sink.drop_next:
+                sink.drop_next -= 1
+                sink.messages.append(envelope.original_content)  # it arrived, but the reply never does
+                server.transport.close()
+                await asyncio.sleep(0.1)
+                return "250 OK"
+            if sink.refuse_next:
+                sink.refuse_next -= 1
+                return "451 4.3.0 Try again later"
+            sink.messages.append(envelope.original_content)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        sink.port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    yield sink
+    controller.stop()

@@ -149,3 +149,25 @@ def test_analyze_outdated_reanalyses_older_extractions(tmp_path: Path) -> None:
         article = session.scalars(select(Article)).one()
         assert article.extractor_version != "0+old"
         assert session.scalars(select(Quote)).one().speaker_text == "Andrii Sybiha"
+
+
+def test_json_logs_and_status_next_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    config = tmp_path / "cw.toml"
+    config.write_text(f'data_dir = "data"\n[fetch]\nallow_private_addresses = true\nretries = 0\n'
+                      f'[[feeds]]\nname = "Dead"\nurl = "http://127.0.0.1:{dead}/rss"\n')
+    result = run_cli("--config", str(config), "--log-json", "fetch")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert any(r["level"] == "WARNING" and "feed failed" in r["message"] for r in records)
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    monkeypatch.setenv("COLUMNS", "220")
+    status = runner.invoke(app, ["--config", str(config), "status"])
+    assert status.exit_code == 0, status.output
+    for job in ("cycle", "digest", "factchecks", "housekeeping"):
+        assert job in status.output
+    assert "next run (daemon)" in status.output and "Dead" in status.output and "failing" in status.output

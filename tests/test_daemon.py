@@ -1,0 +1,165 @@
+"""The daemon as an operator runs it: the real `claimwatch run` process, a loopback feed site and a real
+SMTP server; one digest per window, one daemon per store, a clean stop on SIGTERM mid-cycle."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.jobs.demo import serve_corpus
+from claimwatch.jobs.scheduler import previous_fire
+from claimwatch.store.models import Article, DigestRun, JobRun, Source
+
+from .conftest import LoopbackSite, MailSink, Route
+from .test_cycle_e2e import CLI, write_config
+
+
+def start(config: Path, db_url: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "CLAIMWATCH_DATABASE_URL": db_url}
+    return subprocess.Popen([*CLI, "--config", str(config), "-v", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop(process: subprocess.Popen[str], timeout: float = 30) -> tuple[float, str]:
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=timeout)
+    return time.monotonic() - started, err
+
+
+def test_daemon_sends_one_digest_per_window_and_refuses_a_second_daemon(
+    tmp_path: Path, db_url: str, factory: sessionmaker[Session], smtp_server: MailSink
+) -> None:
+    with serve_corpus() as base_url:
+        config = write_config(tmp_path / "claimwatch.toml", base_url)
+        config.write_text(config.read_text() + (
+            f"\n[schedule]\nfetch_every_minutes = 0.05\ndigest_every_minutes = 0.1\n"
+            f'[digest]\nrecipients = ["desk@newsroom.example"]\nsmtp_host = "127.0.0.1"\n'
+            f"smtp_port = {smtp_server.port}\nretry_backoff = 0.0\n"))
+        daemon = start(config, db_url, "run")
+        try:
+            def sent() -> int:
+                with factory() as session:
+                    return session.scalar(select(func.count()).select_from(DigestRun).where(DigestRun.status == "sent")) or 0
+
+            wait_for(lambda: sent() >= 1, 90, "a digest to be sent")
+            second = start(config, db_url, "run")
+            _out, err = second.communicate(timeout=60)
+            assert second.returncode == 7, err
+            assert "another claimwatch process is running on this store" in err
+            wait_for(lambda: len(smtp_server.messages) >= 1 and _windows(factory) >= 3, 60, "more digest windows")
+        finally:
+            seconds, err = stop(daemon)
+    assert daemon.returncode == 0, err
+    assert seconds < 20
+    with factory() as session:
+        runs = session.scalars(select(DigestRun).order_by(DigestRun.window_start)).all()
+        assert all(r.status in ("sent", "empty") for r in runs), [(r.status, r.error) for r in runs]
+        for earlier, later in zip(runs, runs[1:]):
+            assert earlier.window_end == later.window_start
+        sent_ids = [r.message_id for r in runs if r.status == "sent"]
+        cycles = session.scalars(select(JobRun).where(JobRun.job == "cycle")).all()
+        assert cycles and all(c.outcome == "ok" for c in cycles)
+    delivered = [line.split(":", 1)[1].strip() for raw in smtp_server.messages
+                 for line in raw.decode().splitlines() if line.lower().startswith("message-id:")]
+    assert sorted(delivered) == sorted(sent_ids) and len(set(delivered)) == len(delivered)
+
+
+def _windows(factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        return session.scalar(select(func.count()).select_from(DigestRun)) or 0
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sigterm_mid_cycle_leaves_a_consistent_store_and_the_next_run_carries_on(
+    tmp_path: Path, db_url: str, factory: sessionmaker[Session], site: LoopbackSite
+) -> None:
+    entries = "".join(f"<item><title>Minerals talks day {i}</title><link>{{base}}/a/{i}</link><guid>g{i}</guid>"
+                      f"<description>Ukraine and the rare earth minerals deal, day {i}.</description></item>"
+                      for i in range(12))
+    site.add("/feed", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title>{entries}</channel></rss>',
+             content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    def slow_page(handler: BaseHTTPRequestHandler) -> Route:
+        time.sleep(0.5)
+        body = "<html><body><article><p>" + "Ukraine and the rare earth minerals deal. " * 20 + "</p></article></body></html>"
+        return Route(200, body.encode(), {"Content-Type": "text/html"})
+
+    for i in range(12):
+        site.routes[f"/a/{i}"] = slow_page
+    config = tmp_path / "claimwatch.toml"
+    config.write_text(
+        'data_dir = "data"\n[fetch]\nallow_private_addresses = true\nper_host_delay = 0.0\n'
+        f'[[feeds]]\nname = "Slow"\nurl = "{site.url("/feed")}"\n'
+        '[[topics]]\nname = "minerals"\nall = ["Ukraine"]\nany = ["minerals"]\n')
+
+    def stored() -> int:
+        with factory() as session:
+            return session.scalar(select(func.count()).select_from(Article)) or 0
+
+    daemon = start(config, db_url, "run")
+    wait_for(lambda: stored() >= 2, 90, "the first articles")
+    seconds, err = stop(daemon)
+    assert daemon.returncode == 0, err
+    assert seconds < 10, f"stopping took {seconds:.1f} s"
+    partial = stored()
+    assert 2 <= partial < 12
+    with factory() as session:
+        assert session.scalars(select(Source)).one().etag is None  # the feed is not marked as read
+        cycle = session.scalars(select(JobRun).where(JobRun.job == "cycle")).one()
+        assert cycle.outcome == "ok" and cycle.summary["interrupted"] is True
+    once = subprocess.run([*CLI, "--config", str(config), "run", "--once"], capture_output=True, text=True,
+                          env={**os.environ, "CLAIMWATCH_DATABASE_URL": db_url}, timeout=180)
+    assert once.returncode == 0, once.stderr
+    assert stored() == 12  # the rest, and nothing twice
+    with factory() as session:
+        assert session.scalars(select(Source)).one().etag == '"v1"'
+
+
+def test_previous_fire_follows_local_time_across_dst() -> None:
+    kyiv = ZoneInfo("Europe/Kyiv")
+    trigger = CronTrigger(hour=7, minute=0, timezone=kyiv)
+    # Clocks went forward in Kyiv on 2025-03-30 at 03:00; 07:00 local was 04:00 UTC that day, 05:00 the day before.
+    assert previous_fire(trigger, datetime(2025, 3, 30, 6, 0, tzinfo=timezone.utc)) == datetime(2025, 3, 30, 7, 0, tzinfo=kyiv)
+    assert previous_fire(trigger, datetime(2025, 3, 30, 3, 0, tzinfo=timezone.utc)) == datetime(2025, 3, 29, 7, 0, tzinfo=kyiv)
+    assert previous_fire(trigger, datetime(2025, 3, 29, 4, 59, tzinfo=timezone.utc)) == datetime(2025, 3, 28, 7, 0, tzinfo=kyiv)
+
+
+def test_a_digest_missed_while_down_runs_at_start(tmp_path: Path, factory: sessionmaker[Session]) -> None:
+    from claimwatch.jobs.scheduler import Daemon
+
+    from .conftest import make_settings
+
+    now = datetime.now(timezone.utc)
+    settings = make_settings(tmp_path)
+    at = (now - timedelta(hours=1)).astimezone(ZoneInfo(settings.schedule.timezone))
+    settings = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"digest_at": f"{at:%H:%M}"})})
+    daemon = Daemon(lambda: settings, factory)
+    trigger = CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.schedule.timezone)
+    assert daemon._missed("digest", trigger, 6 * 3600, now)  # never ran: the 1-hour-old run is still useful
+    with factory() as session, session.begin():
+        session.add(JobRun(job="digest", started_at=now - timedelta(minutes=30), outcome="ok"))
+    assert not daemon._missed("digest", trigger, 6 * 3600, now)  # it ran after the scheduled time
+    assert not daemon._missed("digest", trigger, 600, now)  # and a run older than the grace is not caught up
