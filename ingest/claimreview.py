@@ -44,6 +44,18 @@ def _name(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _appearances(item: dict[str, object]) -> tuple[str, ...]:
+    """URLs where the reviewed claim appeared (itemReviewed.appearance / firstAppearance)."""
+    urls = []
+    for key in ("firstAppearance", "appearance"):
+        value = item.get(key)
+        for entry in value if isinstance(value, list) else [value]:
+            url = entry.get("url") if isinstance(entry, dict) else entry
+            if isinstance(url, str) and url.startswith(("http://", "https://")) and url not in urls:
+                urls.append(url)
+    return tuple(urls)
+
+
 def _rating(review: dict[str, object]) -> str | None:
     rating = review.get("reviewRating")
     if isinstance(rating, list):
@@ -101,5 +113,6 @@ def parse_claim_reviews(page: bytes | str, page_url: str) -> tuple[list[FactChec
                 review_date=parse_date(obj.get("datePublished")),
                 claim_date=parse_date(item.get("datePublished")) if isinstance(item, dict) else None,
                 language=_name(obj.get("inLanguage")),
+                appearances=_appearances(item) if isinstance(item, dict) else (),
             ))
     return records, problems

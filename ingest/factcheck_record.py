@@ -21,6 +21,7 @@ class FactCheckRecord:
     review_date: datetime | None = None
     claim_date: datetime | None = None
     language: str | None = None
+    appearances: tuple[str, ...] = ()
 
 
 def parse_date(value: object) -> datetime | None:

@@ -41,6 +41,7 @@ def upsert_factchecks(session: Session, records: Iterable[FactCheckRecord], scal
             "claimant": record.claimant, "rating_text": record.rating_text,
             "rating": scale.normalise(record.rating_text), "review_date": record.review_date,
             "claim_date": record.claim_date, "language": record.language, "origin": record.origin,
+            "appearances": list(record.appearances),
         }
         if found is None:
             session.add(FactCheck(external_id=record.external_id, **values))

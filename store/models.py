@@ -282,6 +282,9 @@ class FactCheck(Base):
     claim_reviewed: Mapped[str] = mapped_column(Text, comment="The claim the review is about.")
     subtitle: Mapped[str | None] = mapped_column(Text, comment="Summary or subtitle of the review.")
     claim_date: Mapped[datetime | None] = mapped_column(comment="When the claim was made, if known.")
+    appearances: Mapped[list[str]] = mapped_column(
+        JSON, default=list, comment="URLs where the reviewed claim appeared (ClaimReview itemReviewed)."
+    )
     claimant: Mapped[str | None] = mapped_column(String(500))
     rating_text: Mapped[str | None] = mapped_column(String(200), comment="Rating exactly as published.")
     rating: Mapped[str | None] = mapped_column(String(20), comment="Normalised rating.")

@@ -163,3 +163,49 @@ def test_a_digest_missed_while_down_runs_at_start(tmp_path: Path, factory: sessi
         session.add(JobRun(job="digest", started_at=now - timedelta(minutes=30), outcome="ok"))
     assert not daemon._missed("digest", trigger, 6 * 3600, now)  # it ran after the scheduled time
     assert not daemon._missed("digest", trigger, 600, now)  # and a run older than the grace is not caught up
+
+
+def test_a_failing_job_is_recorded_and_the_daemon_goes_on(tmp_path: Path, factory: sessionmaker[Session],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    from claimwatch.jobs.scheduler import Daemon
+
+    from .conftest import make_settings
+
+    daemon = Daemon(lambda: make_settings(tmp_path), factory)
+
+    def broken() -> dict[str, object]:
+        raise ValueError("the fact-check API answered nonsense")
+
+    daemon._run("factchecks", broken)  # must not raise
+    with factory() as session:
+        run = session.scalars(select(JobRun).where(JobRun.job == "factchecks")).one()
+    assert run.outcome == "failed" and "ValueError: the fact-check API answered nonsense" in run.error
+    assert any(r.exc_info and "will run again" in r.getMessage() for r in caplog.records)
+
+
+def test_sighup_reloads_the_schedule_and_keeps_it_on_a_broken_config(tmp_path: Path, factory: sessionmaker[Session]) -> None:
+    from claimwatch.config import ConfigError
+    from claimwatch.jobs.scheduler import Daemon
+
+    from .conftest import make_settings
+
+    settings = [make_settings(tmp_path)]
+
+    def load():  # type: ignore[no-untyped-def]
+        if isinstance(settings[0], Exception):
+            raise settings[0]
+        return settings[0]
+
+    daemon = Daemon(load, factory)
+    daemon.scheduler.start(paused=True)  # running, but no job fires during the test
+    daemon.schedule(catch_up=False)
+    assert daemon.scheduler.get_job("cycle").trigger.interval == timedelta(minutes=30)
+    settings[0] = settings[0].model_copy(update={"schedule": settings[0].schedule.model_copy(
+        update={"fetch_every_minutes": 5})})
+    daemon._on_reload(signal.SIGHUP, None)
+    assert daemon.scheduler.get_job("cycle").trigger.interval == timedelta(minutes=5)
+    settings[0] = ConfigError("cw.toml: fetch.max_redirects: Input should be a valid integer")
+    daemon._on_reload(signal.SIGHUP, None)
+    assert daemon.scheduler.get_job("cycle").trigger.interval == timedelta(minutes=5)
+    assert {job.id for job in daemon.scheduler.get_jobs()} == {"cycle", "factchecks", "digest", "housekeeping"}
+    daemon.scheduler.shutdown(wait=False)

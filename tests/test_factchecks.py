@@ -94,6 +94,8 @@ def test_claimreview_markup_in_its_shapes() -> None:
         "Ukraine started the war with Russia.", "False", "Checkers Desk", "Donald Trump")
     assert review.url == "https://checkers.example/2025/02/ukraine-did-not-start-war"
     assert review.review_date == datetime(2025, 2, 21, 9, tzinfo=timezone.utc)
+    assert review.appearances == ("https://video.example/1",)
+    assert review.claim_date == datetime(2025, 2, 18, tzinfo=timezone.utc)
     graph, problems = parse_claim_reviews((FIXTURES / "claimreview-graph-and-broken.html").read_bytes(), "https://t.example/p")
     assert [(r.claim_reviewed, r.rating_text, r.claimant) for r in graph] == [
         ("The United States gave Ukraine 350 billion dollars", "Mostly False", None),

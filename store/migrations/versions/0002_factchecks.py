@@ -43,6 +43,7 @@ def upgrade() -> None:
     with op.batch_alter_table('factchecks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subtitle', sa.Text(), nullable=True, comment='Summary or subtitle of the review.'))
         batch_op.add_column(sa.Column('claim_date', sa.DateTime(timezone=True), nullable=True, comment='When the claim was made, if known.'))
+        batch_op.add_column(sa.Column('appearances', sa.JSON(), nullable=False, server_default='[]', comment='URLs where the reviewed claim appeared (ClaimReview itemReviewed).'))
 
     # The full-text index that fact-check matching retrieves from (store/factcheck_search.py).
     if op.get_bind().dialect.name == "sqlite":
@@ -85,6 +86,7 @@ def downgrade() -> None:
         op.execute("DROP INDEX IF EXISTS ix_factchecks_fts")
 
     with op.batch_alter_table('factchecks', schema=None) as batch_op:
+        batch_op.drop_column('appearances')
         batch_op.drop_column('claim_date')
         batch_op.drop_column('subtitle')
 
