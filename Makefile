@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test bench clean
+.PHONY: run demo test lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "claimwatch needs Python 3.11 or newer")'
@@ -21,6 +21,9 @@ demo: $(STAMP)  ## the same cycle over a sample corpus served on loopback (no ne
 
 test: $(STAMP)  ## the test suite (PostgreSQL too when CLAIMWATCH_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff: pyflakes, pycodestyle errors, import order, bugbear
+	$(BIN)/ruff check config ingest nlp store jobs tests benchmarks
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache

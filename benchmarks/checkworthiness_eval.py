@@ -13,9 +13,9 @@ import argparse
 import json
 from pathlib import Path
 
+from claimwatch.config import load_config
 from claimwatch.nlp.checkworthiness import checkworthiness
 from claimwatch.nlp.model import load_model
-from claimwatch.config import load_config
 
 DEFAULT = Path(__file__).parent / "data" / "checkworthiness.jsonl"
 

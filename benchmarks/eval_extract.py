@@ -57,7 +57,9 @@ def evaluate(gold_path: Path, extractor) -> dict[str, int]:  # type: ignore[no-u
             print(f"  actor missed or incomplete: {g['name']} (gold forms {g['surface_forms']}, got {sorted(forms)})")
     named = [a for a in out["actors"] if a["type"] in ("PERSON", "ORG", "GPE")]
     true_named = sum(1 for a in named if a["name"] in {g["name"] for g in gold["actors"]})
-    print(f"  actors:  {prf(found, len(named), len(gold['actors']))}; correct extracted names {true_named}/{len(named)}")
+    print(
+        f"  actors:  {prf(found, len(named), len(gold['actors']))}; correct extracted names {true_named}/{len(named)}"
+    )
     extra = sorted(a["name"] for a in named if a["name"] not in {g["name"] for g in gold["actors"]})
     if extra:
         print(f"           not in gold: {', '.join(extra)}")
@@ -76,17 +78,23 @@ def evaluate(gold_path: Path, extractor) -> dict[str, int]:  # type: ignore[no-u
             print(f"  quote missed: {g['quote']!r}")
             continue
         matched += 1
-        speaker_span_ok = best["speaker_start"] is not None and overlap(
-            (best["speaker_start"], best["speaker_end"]), (g["speaker_start"], g["speaker_end"])) > 0
+        speaker_span_ok = (
+            best["speaker_start"] is not None
+            and overlap((best["speaker_start"], best["speaker_end"]), (g["speaker_start"], g["speaker_end"])) > 0
+        )
         if best["speaker"] == g["speaker"] and speaker_span_ok:
             speaker_ok += 1
         else:
-            print(f"  speaker wrong for {g['quote'][:40]!r}: got {best['speaker']!r}/{best['speaker_text']!r}, "
-                  f"gold {g['speaker']!r}/{g['speaker_text']!r}")
+            print(
+                f"  speaker wrong for {g['quote'][:40]!r}: got {best['speaker']!r}/{best['speaker_text']!r}, "
+                f"gold {g['speaker']!r}/{g['speaker_text']!r}"
+            )
         cue_ok += _norm(best["cue"]) == _norm(g["cue"])
     print(f"  quotes (in quotation marks): {prf(matched, len(marked), len(gold['quotes']))}")
-    print(f"  speaker accuracy on matched quotes: {speaker_ok}/{matched}; cue accuracy: {cue_ok}/{matched}; "
-          f"indirect quotes extracted (not scored): {len(out['quotes']) - len(marked)}")
+    print(
+        f"  speaker accuracy on matched quotes: {speaker_ok}/{matched}; cue accuracy: {cue_ok}/{matched}; "
+        f"indirect quotes extracted (not scored): {len(out['quotes']) - len(marked)}"
+    )
 
     # Claims
     claims_found = claimant_ok = framing_ok = 0
@@ -105,10 +113,15 @@ def evaluate(gold_path: Path, extractor) -> dict[str, int]:  # type: ignore[no-u
         claimant_ok += who_ok
         framing_ok += best["framing"] == g["framing"]
         if not who_ok or best["framing"] != g["framing"]:
-            print(f"  claim {g['claim'][:50]!r}: got claimant {best['claimant']!r}/{best['claimant_text']!r}, "
-                  f"framing {best['framing']}; gold {g.get('claimant')!r}/{g.get('claimant_text')!r}, {g['framing']}")
+            print(
+                f"  claim {g['claim'][:50]!r}: got claimant {best['claimant']!r}/{best['claimant_text']!r}, "
+                f"framing {best['framing']}; gold {g.get('claimant')!r}/{g.get('claimant_text')!r}, {g['framing']}"
+            )
     print(f"  claims:  {prf(claims_found, len(out['claims']), len(gold['claims']))}")
-    print(f"  claimant accuracy on found claims: {claimant_ok}/{claims_found}; framing accuracy: {framing_ok}/{claims_found}")
+    print(
+        f"  claimant accuracy on found claims: {claimant_ok}/{claims_found}; "
+        f"framing accuracy: {framing_ok}/{claims_found}"
+    )
 
     # Paraphrases of gold claims, each on its own: are they linked to the watchlist?
     for g in gold["claims"]:

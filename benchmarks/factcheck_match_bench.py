@@ -27,15 +27,76 @@ from claimwatch.store.factchecks import rank_factchecks
 from claimwatch.store.models import FactCheck
 
 DATA = Path(__file__).parent / "data" / "factcheck_match"
-ACTORS = ["Ukraine", "Russia", "Kyiv", "Moscow", "Zelensky", "Putin", "Trump", "the United States", "NATO",
-          "the European Union", "Poland", "Hungary", "China", "Germany", "the Pentagon", "the Kremlin"]
-VERBS = ["sent", "received", "promised", "blocked", "sold", "bought", "destroyed", "built", "signed",
-         "rejected", "funded", "cancelled", "exported", "imported", "approved", "hid"]
-OBJECTS = ["tanks", "grain", "gas", "aid money", "a peace plan", "fighter jets", "ammunition", "oil",
-           "rare earth minerals", "lithium", "refugee benefits", "sanctions", "elections", "a ceasefire",
-           "power plants", "ports", "weapons", "loans", "vaccines", "a minerals deal"]
-QUALIFIERS = ["in 2023", "last year", "worth {n} billion dollars", "in secret", "{n} times", "before the war",
-              "after the invasion", "through a shell company", "according to a viral post", "for {n} million"]
+ACTORS = [
+    "Ukraine",
+    "Russia",
+    "Kyiv",
+    "Moscow",
+    "Zelensky",
+    "Putin",
+    "Trump",
+    "the United States",
+    "NATO",
+    "the European Union",
+    "Poland",
+    "Hungary",
+    "China",
+    "Germany",
+    "the Pentagon",
+    "the Kremlin",
+]
+VERBS = [
+    "sent",
+    "received",
+    "promised",
+    "blocked",
+    "sold",
+    "bought",
+    "destroyed",
+    "built",
+    "signed",
+    "rejected",
+    "funded",
+    "cancelled",
+    "exported",
+    "imported",
+    "approved",
+    "hid",
+]
+OBJECTS = [
+    "tanks",
+    "grain",
+    "gas",
+    "aid money",
+    "a peace plan",
+    "fighter jets",
+    "ammunition",
+    "oil",
+    "rare earth minerals",
+    "lithium",
+    "refugee benefits",
+    "sanctions",
+    "elections",
+    "a ceasefire",
+    "power plants",
+    "ports",
+    "weapons",
+    "loans",
+    "vaccines",
+    "a minerals deal",
+]
+QUALIFIERS = [
+    "in 2023",
+    "last year",
+    "worth {n} billion dollars",
+    "in secret",
+    "{n} times",
+    "before the war",
+    "after the invasion",
+    "through a shell company",
+    "according to a viral post",
+    "for {n} million",
+]
 
 
 def distractors(count: int, seed: int = 7) -> list[dict[str, str]]:
@@ -44,9 +105,15 @@ def distractors(count: int, seed: int = 7) -> list[dict[str, str]]:
     for i in range(count):
         qualifier = rng.choice(QUALIFIERS).format(n=rng.randint(2, 900))
         claim = f"{rng.choice(ACTORS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {qualifier}"
-        rows.append({"external_id": f"d{i:06d}", "claim_reviewed": claim,
-                     "title": f"Checking: {rng.choice(ACTORS)} and {rng.choice(OBJECTS)}", "origin": "import",
-                     "rating": rng.choice(["false", "mixed", "true", "unproven"])})
+        rows.append(
+            {
+                "external_id": f"d{i:06d}",
+                "claim_reviewed": claim,
+                "title": f"Checking: {rng.choice(ACTORS)} and {rng.choice(OBJECTS)}",
+                "origin": "import",
+                "rating": rng.choice(["false", "mixed", "true", "unproven"]),
+            }
+        )
     return rows
 
 
@@ -71,8 +138,16 @@ def main() -> None:
 
     labelled = [json.loads(line) for line in (DATA / "factchecks.jsonl").read_text().splitlines() if line.strip()]
     queries = [json.loads(line) for line in (DATA / "queries.jsonl").read_text().splitlines() if line.strip()]
-    rows = [{"external_id": r["id"], "claim_reviewed": r["claim"], "title": r.get("title"), "origin": "import",
-             "rating_text": r.get("rating")} for r in labelled] + distractors(args.distractors)
+    rows = [
+        {
+            "external_id": r["id"],
+            "claim_reviewed": r["claim"],
+            "title": r.get("title"),
+            "origin": "import",
+            "rating_text": r.get("rating"),
+        }
+        for r in labelled
+    ] + distractors(args.distractors)
 
     with tempfile.TemporaryDirectory() as tmp:
         factory = open_store(args.database_url or f"sqlite:///{tmp}/bench.db")
@@ -81,8 +156,10 @@ def main() -> None:
             for offset in range(0, len(rows), 5000):
                 session.execute(insert(FactCheck), rows[offset : offset + 5000])
         load = time.perf_counter() - started
-        print(f"{len(rows)} fact-checks stored and indexed in {load:.1f} s "
-              f"({factory.kw['bind'].url.get_backend_name()}); {len(queries)} labelled queries")
+        print(
+            f"{len(rows)} fact-checks stored and indexed in {load:.1f} s "
+            f"({factory.kw['bind'].url.get_backend_name()}); {len(queries)} labelled queries"
+        )
 
         ours, latencies = [], []
         with factory() as session:
@@ -108,14 +185,20 @@ def main() -> None:
     def p95(values: list[float]) -> float:
         return sorted(values)[int(0.95 * (len(values) - 1))]
 
-    print(f"claimwatch (full-text index + re-scoring): MAP@5 = {statistics.mean(ours):.3f}; "
-          f"latency p50 {1000 * statistics.median(latencies):.1f} ms, p95 {1000 * p95(latencies):.1f} ms; "
-          f"{len(latencies) / sum(latencies):.1f} queries/s")
-    print(f"plain BM25 (rank-bm25 BM25Okapi, in memory):  MAP@5 = {statistics.mean(baseline):.3f}; "
-          f"latency p50 {1000 * statistics.median(bm25_latencies):.1f} ms, p95 {1000 * p95(bm25_latencies):.1f} ms; "
-          f"index built in {build:.1f} s")
-    print(f"ratio claimwatch/BM25: MAP@5 {statistics.mean(ours) / max(statistics.mean(baseline), 1e-9):.2f}x, "
-          f"median latency {statistics.median(latencies) / statistics.median(bm25_latencies):.2f}x")
+    print(
+        f"claimwatch (full-text index + re-scoring): MAP@5 = {statistics.mean(ours):.3f}; "
+        f"latency p50 {1000 * statistics.median(latencies):.1f} ms, p95 {1000 * p95(latencies):.1f} ms; "
+        f"{len(latencies) / sum(latencies):.1f} queries/s"
+    )
+    print(
+        f"plain BM25 (rank-bm25 BM25Okapi, in memory):  MAP@5 = {statistics.mean(baseline):.3f}; "
+        f"latency p50 {1000 * statistics.median(bm25_latencies):.1f} ms, p95 {1000 * p95(bm25_latencies):.1f} ms; "
+        f"index built in {build:.1f} s"
+    )
+    print(
+        f"ratio claimwatch/BM25: MAP@5 {statistics.mean(ours) / max(statistics.mean(baseline), 1e-9):.2f}x, "
+        f"median latency {statistics.median(latencies) / statistics.median(bm25_latencies):.2f}x"
+    )
     missed = [q["id"] for q, ap in zip(queries, ours) if ap == 0]
     if missed:
         print(f"queries with no relevant fact-check in claimwatch's top 5: {', '.join(missed)}")

@@ -36,9 +36,11 @@ PARAGRAPH = (
 
 def _page(feed: int, entry: int) -> bytes:
     paragraphs = "".join(f"<p>{PARAGRAPH.format(day=f'day {feed}-{entry}-{i}')}</p>" for i in range(6))
-    return (f"<html><head><title>Story {feed}-{entry}</title></head><body><nav>Home | World</nav>"
-            f"<article><h1>Minerals story {feed}-{entry}</h1>{paragraphs}</article>"
-            f"<footer>© Bench Wire</footer></body></html>").encode()
+    return (
+        f"<html><head><title>Story {feed}-{entry}</title></head><body><nav>Home | World</nav>"
+        f"<article><h1>Minerals story {feed}-{entry}</h1>{paragraphs}</article>"
+        f"<footer>© Bench Wire</footer></body></html>"
+    ).encode()
 
 
 def _feed(base: str, feed: int, entries: int) -> bytes:
@@ -47,7 +49,9 @@ def _feed(base: str, feed: int, entries: int) -> bytes:
         f"<guid>bench-{feed}-{e}</guid><description>Ukraine rare earth talks, part {e}.</description></item>"
         for e in range(entries)
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {feed}</title>{items}</channel></rss>'.encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {feed}</title>{items}</channel></rss>'.encode()
+    )
 
 
 def serve(feeds: int, entries: int) -> tuple[ThreadingHTTPServer, str]:
@@ -106,17 +110,24 @@ def main() -> None:
     server, base = serve(args.feeds, args.entries)
     with tempfile.TemporaryDirectory() as tmp:
         base_settings = load_config()
-        settings = base_settings.model_copy(update={
-            "feeds": [FeedSettings(name=f"Feed {i}", url=f"{base}/f/{i}", outlet=f"Outlet {i}")
-                      for i in range(args.feeds)],
-            "searches": [],
-            "fetch": base_settings.fetch.model_copy(update={"allow_private_addresses": True, "per_host_delay": 0.0}),
-            "data_dir": Path(tmp),
-        })
+        settings = base_settings.model_copy(
+            update={
+                "feeds": [
+                    FeedSettings(name=f"Feed {i}", url=f"{base}/f/{i}", outlet=f"Outlet {i}") for i in range(args.feeds)
+                ],
+                "searches": [],
+                "fetch": base_settings.fetch.model_copy(
+                    update={"allow_private_addresses": True, "per_host_delay": 0.0}
+                ),
+                "data_dir": Path(tmp),
+            }
+        )
         factory = open_store(args.database_url or settings.database_url)
         total = args.feeds * args.entries
-        print(f"ingest benchmark: {args.feeds} feeds x {args.entries} entries = {total} articles, "
-              f"{settings.fetch.max_connections} connections, store {factory.kw['bind'].url.get_backend_name()}")
+        print(
+            f"ingest benchmark: {args.feeds} feeds x {args.entries} entries = {total} articles, "
+            f"{settings.fetch.max_connections} connections, store {factory.kw['bind'].url.get_backend_name()}"
+        )
 
         started = time.perf_counter()
         first = fetch_feeds(settings, factory)
@@ -124,20 +135,26 @@ def main() -> None:
         with factory() as session:
             stored = session.scalar(select(func.count(Article.id)))
         new = sum(o.new_articles for o in first)
-        print(f"cycle 1 (fetch+extract+store): {new} new, {stored} stored in {first_s:.2f} s "
-              f"= {new / first_s:.1f} articles/s")
+        print(
+            f"cycle 1 (fetch+extract+store): {new} new, {stored} stored in {first_s:.2f} s "
+            f"= {new / first_s:.1f} articles/s"
+        )
 
         started = time.perf_counter()
         second = fetch_feeds(settings, factory)
         second_s = time.perf_counter() - started
         not_modified = sum(o.outcome == "not_modified" for o in second)
-        print(f"cycle 2 (conditional): {not_modified}/{len(second)} feeds 304, "
-              f"{sum(o.new_articles for o in second)} new in {second_s:.3f} s "
-              f"= {total / second_s:.0f} entries/s checked")
+        print(
+            f"cycle 2 (conditional): {not_modified}/{len(second)} feeds 304, "
+            f"{sum(o.new_articles for o in second)} new in {second_s:.3f} s "
+            f"= {total / second_s:.0f} entries/s checked"
+        )
 
         raw_count, raw_s = raw_libraries(base, args.feeds)
-        print(f"raw libraries (httpx+feedparser+trafilatura, sequential, no store): {raw_count} in {raw_s:.2f} s "
-              f"= {raw_count / raw_s:.1f} articles/s")
+        print(
+            f"raw libraries (httpx+feedparser+trafilatura, sequential, no store): {raw_count} in {raw_s:.2f} s "
+            f"= {raw_count / raw_s:.1f} articles/s"
+        )
         print(f"ratio claimwatch/raw, cycle 1: {(new / first_s) / (raw_count / raw_s):.2f}x")
         factory.kw["bind"].dispose()
     server.shutdown()

@@ -59,7 +59,10 @@ def main() -> None:
     quotes = sum(len(r.quotes) for r in results)
     claims = sum(len(r.claims) for r in results)
     print(f"claimwatch extract:  {words / full:8.0f} words/s ({full:.2f} s; {quotes} quotes, {claims} claims)")
-    print(f"ratio extract/raw:   {raw / full:.2f} (extraction rules cost {100 * (full - raw) / raw:.0f}% on top of parsing)")
+    print(
+        f"ratio extract/raw:   {raw / full:.2f} "
+        f"(extraction rules cost {100 * (full - raw) / raw:.0f}% on top of parsing)"
+    )
 
 
 if __name__ == "__main__":

@@ -99,20 +99,24 @@ def parse_claim_reviews(page: bytes | str, page_url: str) -> tuple[list[FactChec
                 continue
             url = obj.get("url") if isinstance(obj.get("url"), str) else page_url
             publisher = obj.get("author") or obj.get("publisher")
-            site = publisher.get("url") if isinstance(publisher, dict) and isinstance(publisher.get("url"), str) else None
-            records.append(FactCheckRecord(
-                external_id=f"{url}#{claim.strip()[:200]}",
-                claim_reviewed=claim.strip(),
-                origin="claimreview",
-                url=url,
-                title=_name(obj.get("headline")) or _name(obj.get("name")),
-                publisher=_name(publisher),
-                publisher_site=site,
-                claimant=_name(item.get("author")) if isinstance(item, dict) else None,
-                rating_text=_rating(obj),
-                review_date=parse_date(obj.get("datePublished")),
-                claim_date=parse_date(item.get("datePublished")) if isinstance(item, dict) else None,
-                language=_name(obj.get("inLanguage")),
-                appearances=_appearances(item) if isinstance(item, dict) else (),
-            ))
+            site = (
+                publisher.get("url") if isinstance(publisher, dict) and isinstance(publisher.get("url"), str) else None
+            )
+            records.append(
+                FactCheckRecord(
+                    external_id=f"{url}#{claim.strip()[:200]}",
+                    claim_reviewed=claim.strip(),
+                    origin="claimreview",
+                    url=url,
+                    title=_name(obj.get("headline")) or _name(obj.get("name")),
+                    publisher=_name(publisher),
+                    publisher_site=site,
+                    claimant=_name(item.get("author")) if isinstance(item, dict) else None,
+                    rating_text=_rating(obj),
+                    review_date=parse_date(obj.get("datePublished")),
+                    claim_date=parse_date(item.get("datePublished")) if isinstance(item, dict) else None,
+                    language=_name(obj.get("inLanguage")),
+                    appearances=_appearances(item) if isinstance(item, dict) else (),
+                )
+            )
     return records, problems

@@ -69,8 +69,9 @@ def search_claims(
             payload = json.loads(response.body.decode("utf-8"))
         except FetchError as exc:
             # FetchError's text holds the URL, and the URL holds the key: report the status only.
-            raise FactCheckApiError(f"query {query!r}: HTTP {exc.status or 'error'} "
-                                    f"({'transient' if exc.transient else 'permanent'})") from None
+            raise FactCheckApiError(
+                f"query {query!r}: HTTP {exc.status or 'error'} ({'transient' if exc.transient else 'permanent'})"
+            ) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise FactCheckApiError(f"query {query!r}: answer is not JSON ({exc})") from None
         if not isinstance(payload, dict):

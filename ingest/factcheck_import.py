@@ -16,8 +16,20 @@ from pathlib import Path
 
 from .factcheck_record import FactCheckRecord, parse_date
 
-COLUMNS = ("id", "claim", "title", "subtitle", "rating", "url", "publisher", "publisher_site", "claimant",
-           "review_date", "claim_date", "language")
+COLUMNS = (
+    "id",
+    "claim",
+    "title",
+    "subtitle",
+    "rating",
+    "url",
+    "publisher",
+    "publisher_site",
+    "claimant",
+    "review_date",
+    "claim_date",
+    "language",
+)
 
 
 @dataclass
@@ -42,23 +54,28 @@ def _record(row: dict[str, object], where: str, result: ImportResult) -> None:
     if values.get("url") and not values["url"].startswith(("http://", "https://")):
         result.errors.append(f"{where}: url {values['url']!r} is not an http(s) URL")
         return
-    external_id = values.get("id") or values.get("url") or hashlib.sha256(
-        json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
-    result.records.append(FactCheckRecord(
-        external_id=external_id,
-        claim_reviewed=values["claim"],
-        origin="import",
-        url=values.get("url") or None,
-        title=values.get("title") or None,
-        subtitle=values.get("subtitle") or None,
-        publisher=values.get("publisher") or None,
-        publisher_site=values.get("publisher_site") or None,
-        claimant=values.get("claimant") or None,
-        rating_text=values.get("rating") or None,
-        review_date=parse_date(values.get("review_date")),
-        claim_date=parse_date(values.get("claim_date")),
-        language=values.get("language") or None,
-    ))
+    external_id = (
+        values.get("id")
+        or values.get("url")
+        or hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+    )
+    result.records.append(
+        FactCheckRecord(
+            external_id=external_id,
+            claim_reviewed=values["claim"],
+            origin="import",
+            url=values.get("url") or None,
+            title=values.get("title") or None,
+            subtitle=values.get("subtitle") or None,
+            publisher=values.get("publisher") or None,
+            publisher_site=values.get("publisher_site") or None,
+            claimant=values.get("claimant") or None,
+            rating_text=values.get("rating") or None,
+            review_date=parse_date(values.get("review_date")),
+            claim_date=parse_date(values.get("claim_date")),
+            language=values.get("language") or None,
+        )
+    )
 
 
 def read_factchecks(path: Path) -> ImportResult:

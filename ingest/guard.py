@@ -45,6 +45,7 @@ def public_address(host: str, port: int) -> str:
 class GuardedBackend(httpcore.SyncBackend):
     """httpcore's network backend, connecting only to vetted public addresses."""
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options=None) -> httpcore.NetworkStream:  # type: ignore[no-untyped-def]
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options=None
+    ) -> httpcore.NetworkStream:  # type: ignore[no-untyped-def]
         return super().connect_tcp(public_address(host, port), port, timeout, local_address, socket_options)

@@ -113,8 +113,9 @@ class Fetcher:
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
         self._hosts = HostLimiter(settings.max_per_host, settings.per_host_delay)
-        limits = httpx.Limits(max_connections=settings.max_connections,
-                              max_keepalive_connections=settings.max_connections)
+        limits = httpx.Limits(
+            max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
+        )
         transport = httpx.HTTPTransport(limits=limits)
         if not settings.allow_private_addresses:
             # httpx has no public hook for the network backend; the pool is rebuilt with the guarded one.

@@ -85,8 +85,7 @@ def search_feeds(settings: Settings) -> list[FeedSettings]:
     topics = {t.name: t for t in settings.topics}
     builders = {"google_news": google_news_url, "gdelt": gdelt_url}
     return [
-        FeedSettings(name=s.name, url=builders[s.provider](topics[s.topic]), kind=s.provider)
-        for s in settings.searches
+        FeedSettings(name=s.name, url=builders[s.provider](topics[s.topic]), kind=s.provider) for s in settings.searches
     ]
 
 

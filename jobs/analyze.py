@@ -59,7 +59,7 @@ def analyze_pending(
         sync_watchlist(session, settings.watchlist)
     while pending and not (stop is not None and stop.is_set()):
         texts = [text for _id, text in pending]
-        for (article_id, text), extraction in zip(pending, _safe_extract(extractor, texts)):
+        for (article_id, _text), extraction in zip(pending, _safe_extract(extractor, texts)):
             with transaction(factory) as session:
                 article = session.get(Article, article_id)
                 assert article is not None

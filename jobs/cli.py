@@ -30,9 +30,9 @@ from claimwatch.config import ConfigError, Settings, load_config
 from claimwatch.ingest.search import all_feeds
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.nlp.model import ModelError
-from claimwatch.store.db import StoreError, open_store, schema_revision, transaction
 from claimwatch.store.analysis import mark_outdated, sync_actor_aliases, sync_watchlist
 from claimwatch.store.claims import merge_claims, split_claim, spread
+from claimwatch.store.db import StoreError, open_store, schema_revision, transaction
 from claimwatch.store.factchecks import ClaimNotFound, decide_link, rank_factchecks, set_status
 from claimwatch.store.reports import (
     claim_links,
@@ -78,16 +78,18 @@ state = _State()
 def _main(
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Config file (else $CLAIMWATCH_CONFIG, ./claimwatch.toml, bundled).",
-                     dir_okay=False),
+        typer.Option(
+            "--config", "-c", help="Config file (else $CLAIMWATCH_CONFIG, ./claimwatch.toml, bundled).", dir_okay=False
+        ),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress (INFO) to stderr.")] = False,
     log_json: Annotated[bool, typer.Option("--log-json", help="Log JSON lines instead of text.")] = False,
 ) -> None:
     state.config_path = config
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if log_json else
-                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if log_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler], force=True)
 
 
@@ -161,7 +163,11 @@ def _summary_table(summary: CycleSummary, counts: dict[str, int]) -> Table:
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
         transient=True,
     )
 
@@ -218,8 +224,10 @@ def run(
             return
         with _model_errors():
             build_extractor(settings)  # fail now, not at the first cycle, when the model is missing
-        err.print(f"claimwatch daemon (pid {os.getpid()}): cycle every {settings.schedule.fetch_every_minutes:g} "
-                  "min; SIGTERM/Ctrl-C stops, SIGHUP reloads the config")
+        err.print(
+            f"claimwatch daemon (pid {os.getpid()}): cycle every {settings.schedule.fetch_every_minutes:g} "
+            "min; SIGTERM/Ctrl-C stops, SIGHUP reloads the config"
+        )
         Daemon(lambda: load_config(state.config_path), factory).run()
 
 
@@ -254,16 +262,16 @@ def analyze(
         summary = analyze_pending(settings, factory, extractor=extractor, on_article=lambda _a: progress.advance(task))
     console.print(
         f"analysed {summary.articles} articles: {summary.mentions} actor mentions, {summary.quotes} quotes, "
-        f"{summary.claims} claim occurrences"
-        + (f", {summary.failed} without text" if summary.failed else "")
+        f"{summary.claims} claim occurrences" + (f", {summary.failed} without text" if summary.failed else "")
     )
 
 
 @app.command()
 def extract(
     file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")] = "-",
-    jsonl: Annotated[bool, typer.Option("--jsonl", help='Input lines are {"id", "text"}; one result per line.')]
-    = False,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='Input lines are {"id", "text"}; one result per line.')
+    ] = False,
 ) -> None:
     """Extract actors, quotes and claims from plain text, with no database, and print JSON."""
     settings = _settings()
@@ -298,11 +306,17 @@ def _jsonl_records(raw: str, label: str) -> Iterator[tuple[object, str]]:
 @app.command()
 def digest(
     preview: Annotated[
-        Path | None, typer.Option("--preview", help="Write the HTML here (and the message as .eml beside it); "
-                                                    "send nothing, advance nothing.")
+        Path | None,
+        typer.Option(
+            "--preview", help="Write the HTML here (and the message as .eml beside it); send nothing, advance nothing."
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Send the last digest again (same window and "
-                                                        "Message-ID), e.g. after an uncertain failure.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Send the last digest again (same window and Message-ID), e.g. after an uncertain failure."
+        ),
+    ] = False,
 ) -> None:
     """Send the digest of everything new since the last digest that went out (the first time: the last day)."""
     settings = _settings()
@@ -314,7 +328,9 @@ def digest(
         return
     with _locked(settings, factory):
         outcome = digest_mod.resend_last(settings, factory) if force else digest_mod.send_digest(settings, factory, now)
-    message = f"digest {outcome.status}" + (f": {outcome.items} items, {outcome.message_id}" if outcome.message_id else "")
+    message = f"digest {outcome.status}" + (
+        f": {outcome.items} items, {outcome.message_id}" if outcome.message_id else ""
+    )
     if outcome.error:
         message += f" ({outcome.error})"
     if outcome.status in ("failed", "uncertain"):
@@ -344,23 +360,29 @@ def status() -> None:
     for job in sorted(set(triggers(settings)) | set(last)):
         r = last.get(job)
         upcoming = next_fire(job, settings, r.started_at if r else None, now) if job in triggers(settings) else None
-        upcoming_text = f"{upcoming.astimezone(ZoneInfo(settings.schedule.timezone)):%Y-%m-%d %H:%M %Z}" if upcoming else ""
+        upcoming_text = (
+            f"{upcoming.astimezone(ZoneInfo(settings.schedule.timezone)):%Y-%m-%d %H:%M %Z}" if upcoming else ""
+        )
         if r is None:
             jobs.add_row(job, "never", "", "", upcoming_text, "")
             continue
         seconds = f"{(r.finished_at - r.started_at).total_seconds():.1f}" if r.finished_at else ""
         detail = r.error or ", ".join(f"{k}={v}" for k, v in (r.summary or {}).items())
         style = {"ok": "green", "failed": "red"}.get(r.outcome, "yellow")
-        jobs.add_row(job, f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"[{style}]{r.outcome}[/]", seconds, upcoming_text,
-                     detail[:100])
+        jobs.add_row(
+            job, f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"[{style}]{r.outcome}[/]", seconds, upcoming_text, detail[:100]
+        )
     console.print(jobs)
 
     health = Table(title="Feeds", title_justify="left")
     for column in ("feed", "kind", "state", "failures", "last fetched", "HTTP", "next check", "last error"):
         health.add_column(column)
     for s in feeds:
-        state_text = "[red]disabled[/]" if not s.enabled else ("[yellow]failing[/]" if s.consecutive_failures else
-                                                               "[green]ok[/]")
+        state_text = (
+            "[red]disabled[/]"
+            if not s.enabled
+            else ("[yellow]failing[/]" if s.consecutive_failures else "[green]ok[/]")
+        )
         health.add_row(
             s.name,
             s.kind,
@@ -403,8 +425,10 @@ app.add_typer(claims_app, name="claims")
 def _print_factcheck_summary(summary: FactCheckSummary) -> None:
     for problem in summary.errors:
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)
-    console.print(f"fact-checks: {summary.new} new, {summary.updated} updated; links: {summary.confirmed} "
-                  f"confirmed, {summary.suggested} suggested")
+    console.print(
+        f"fact-checks: {summary.new} new, {summary.updated} updated; links: {summary.confirmed} "
+        f"confirmed, {summary.suggested} suggested"
+    )
 
 
 @factchecks_app.command("import")
@@ -430,8 +454,13 @@ def factchecks_fetch() -> None:
     factory = _store(settings)
     with job_run(factory, "factchecks") as run:
         summary = refresh_factchecks(settings, factory)
-        run.summary = {"new": summary.new, "updated": summary.updated, "confirmed": summary.confirmed,
-                       "suggested": summary.suggested, "warnings": len(summary.errors)}
+        run.summary = {
+            "new": summary.new,
+            "updated": summary.updated,
+            "confirmed": summary.confirmed,
+            "suggested": summary.suggested,
+            "warnings": len(summary.errors),
+        }
     _print_factcheck_summary(summary)
 
 
@@ -462,9 +491,23 @@ def factchecks_match(
         for query_id, text in records:
             ranked = rank_factchecks(session, text, top)
             if format == "jsonl":
-                print(json.dumps({"id": query_id, "results": [
-                    {"external_id": f.external_id, "score": round(score, 4), "rating": f.rating, "url": f.url}
-                    for f, score in ranked]}, ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {
+                            "id": query_id,
+                            "results": [
+                                {
+                                    "external_id": f.external_id,
+                                    "score": round(score, 4),
+                                    "rating": f.rating,
+                                    "url": f.url,
+                                }
+                                for f, score in ranked
+                            ],
+                        },
+                        ensure_ascii=False,
+                    )
+                )
                 continue
             for rank, (factcheck, score) in enumerate(ranked, start=1):
                 print(f"{query_id} Q0 {factcheck.external_id} {rank} {score:.4f} claimwatch")
@@ -484,8 +527,15 @@ def claims_list(
     for column in ("id", "claim", "status", "occurrences", "outlets", "first seen", "watchlist"):
         table.add_column(column)
     for claim, occurrences, outlets in rows:
-        table.add_row(str(claim.id), claim.text[:80], claim.status, str(occurrences), str(outlets),
-                      f"{claim.first_seen_at:%Y-%m-%d}" if claim.first_seen_at else "", claim.watchlist_key or "")
+        table.add_row(
+            str(claim.id),
+            claim.text[:80],
+            claim.status,
+            str(occurrences),
+            str(outlets),
+            f"{claim.first_seen_at:%Y-%m-%d}" if claim.first_seen_at else "",
+            claim.watchlist_key or "",
+        )
     console.print(table)
 
 
@@ -502,25 +552,36 @@ def claims_show(claim_id: Annotated[int, typer.Argument(help="Claim id.")]) -> N
         links = claim_links(session, claim_id)
         history = status_history(session, claim_id)
     claim = found.claim
-    console.print(f"[bold]{claim.text}[/] (claim {claim.id}; status {claim.status}"
-                  f"{', set by a researcher' if claim.status_manual else ''})")
+    console.print(
+        f"[bold]{claim.text}[/] (claim {claim.id}; status {claim.status}"
+        f"{', set by a researcher' if claim.status_manual else ''})"
+    )
     console.print(f"{found.occurrences} occurrences, first seen {found.first_seen or 'never'}")
     for label, counter in (("outlets", found.outlets), ("claimants", found.claimants), ("framing", found.framings)):
         console.print(f"{label}: " + ", ".join(f"{k} ({v})" for k, v in counter.most_common()))
     console.print("per day: " + ", ".join(f"{d} ({n})" for d, n in sorted(found.daily.items())))
     for link, factcheck in links:
-        console.print(f"link {link.id}: {link.status} {link.score or ''} [{factcheck.rating or '?'}] "
-                      f"{factcheck.publisher or ''}: {factcheck.claim_reviewed[:80]} {factcheck.url or ''}")
+        console.print(
+            f"link {link.id}: {link.status} {link.score or ''} [{factcheck.rating or '?'}] "
+            f"{factcheck.publisher or ''}: {factcheck.claim_reviewed[:80]} {factcheck.url or ''}"
+        )
     for change in history:
-        console.print(f"{change.changed_at:%Y-%m-%d %H:%M} {change.old_status} → {change.new_status} "
-                      f"by {change.changed_by}: {change.reason or ''} {change.url or ''}")
+        console.print(
+            f"{change.changed_at:%Y-%m-%d %H:%M} {change.old_status} → {change.new_status} "
+            f"by {change.changed_by}: {change.reason or ''} {change.url or ''}"
+        )
 
 
 @claims_app.command("set-status")
 def claims_set_status(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
-    status: Annotated[str, typer.Argument(help="unchecked, false, mostly false, mixed, mostly true, true, "
-                                               "unproven, other; or auto to hand it back to the rule.")],
+    status: Annotated[
+        str,
+        typer.Argument(
+            help="unchecked, false, mostly false, mixed, mostly true, true, "
+            "unproven, other; or auto to hand it back to the rule."
+        ),
+    ],
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
     url: Annotated[str | None, typer.Option(help="Evidence, e.g. a fact-check URL.")] = None,
     by: Annotated[str, typer.Option(help="Who is making the change.")] = "researcher",

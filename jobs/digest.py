@@ -134,8 +134,9 @@ def _deliver(settings: Settings, factory: sessionmaker[Session], digest: Digest)
     message = compose(digest, settings)
     mid = message["Message-ID"]
     with transaction(factory) as session:  # recorded before the first byte is sent
-        run_id = digests.begin_attempt(session, digest.window_start, digest.window_end, mid,
-                                       list(settings.digest.recipients), digest.item_count).id
+        run_id = digests.begin_attempt(
+            session, digest.window_start, digest.window_end, mid, list(settings.digest.recipients), digest.item_count
+        ).id
     attempt = 0
     while True:
         try:
@@ -162,8 +163,9 @@ def send_digest(settings: Settings, factory: sessionmaker[Session], now: datetim
     """Build and send the digest of the window since the last one that went out."""
     with transaction(factory) as session:
         for stuck in digests.settle_interrupted(session):
-            log.error("digest %s was being sent when its process ended: marked uncertain, not re-sent",
-                      stuck.message_id)
+            log.error(
+                "digest %s was being sent when its process ended: marked uncertain, not re-sent", stuck.message_id
+            )
         start, end = digests.window(session, now)
         digest = build_digest(session, settings, start, end)
         if digest.is_empty and not settings.digest.send_when_empty:

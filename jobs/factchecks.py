@@ -36,8 +36,11 @@ class FactCheckSummary:
 
 def api_queries(settings: Settings) -> list[str]:
     """What to ask the API: the configured queries, every watchlist claim and every topic's terms."""
-    queries = [*settings.factchecks.api_queries, *(w.claim for w in settings.watchlist),
-               *(topic_query(t) for t in settings.topics)]
+    queries = [
+        *settings.factchecks.api_queries,
+        *(w.claim for w in settings.watchlist),
+        *(topic_query(t) for t in settings.topics),
+    ]
     return list(dict.fromkeys(q for q in queries if q.strip()))
 
 
@@ -51,9 +54,14 @@ def fetch_api(settings: Settings, factory: sessionmaker[Session], summary: FactC
     with Fetcher(settings.fetch) as fetcher:
         for query in api_queries(settings):
             try:
-                records = search_claims(fetcher, settings.factchecks.api_url, query, key=key,
-                                        language=settings.factchecks.api_language,
-                                        max_pages=settings.factchecks.api_max_pages)
+                records = search_claims(
+                    fetcher,
+                    settings.factchecks.api_url,
+                    query,
+                    key=key,
+                    language=settings.factchecks.api_language,
+                    max_pages=settings.factchecks.api_max_pages,
+                )
             except FactCheckApiError as exc:
                 summary.errors.append(str(exc))
                 log.warning("fact-check API: %s", exc)
@@ -68,8 +76,9 @@ def import_file(settings: Settings, factory: sessionmaker[Session], path: Path) 
     result = read_factchecks(path)
     summary = FactCheckSummary(errors=list(result.errors), valid_rows=len(result.records))
     with transaction(factory) as session:
-        summary.new, summary.updated = upsert_factchecks(session, result.records,
-                                                         RatingScale(settings.factchecks.ratings))
+        summary.new, summary.updated = upsert_factchecks(
+            session, result.records, RatingScale(settings.factchecks.ratings)
+        )
     return summary
 
 
@@ -90,8 +99,12 @@ def match_all(
             claim = session.get(Claim, claim_id)
             if claim is None:
                 continue
-            counts = link_claims(session, [claim], auto=settings.factchecks.auto_link_threshold,
-                                 suggest=settings.factchecks.suggest_threshold)
+            counts = link_claims(
+                session,
+                [claim],
+                auto=settings.factchecks.auto_link_threshold,
+                suggest=settings.factchecks.suggest_threshold,
+            )
         summary.confirmed += counts["confirmed"]
         summary.suggested += counts["suggested"]
 

@@ -90,9 +90,10 @@ def fetch_feeds(
             on_feed(outcome)
         return outcome
 
-    with Fetcher(settings.fetch) as fetcher, ThreadPoolExecutor(
-        max_workers=settings.fetch.max_connections, thread_name_prefix="fetch"
-    ) as pool:
+    with (
+        Fetcher(settings.fetch) as fetcher,
+        ThreadPoolExecutor(max_workers=settings.fetch.max_connections, thread_name_prefix="fetch") as pool,
+    ):
         return list(pool.map(poll, feeds))
 
 
@@ -147,8 +148,14 @@ def _fetch_one(
         for entry in parsed.entries:
             if stop is not None and stop.is_set():
                 log.info("stopping: %s left unfinished, to be read again next time", feed.url)
-                return FeedOutcome(feed.name, feed.url, "interrupted", status=response.status,
-                                   entries=len(parsed.entries), new_articles=new)
+                return FeedOutcome(
+                    feed.name,
+                    feed.url,
+                    "interrupted",
+                    status=response.status,
+                    entries=len(parsed.entries),
+                    new_articles=new,
+                )
             try:
                 new += _ingest_entry(settings, factory, fetcher, feed, parsed.title, entry)
             except Exception:  # keep going with the next entry; the log says which one failed
@@ -196,7 +203,12 @@ def _ingest_entry(
         return 0
 
     text, text_source, title, author, published, raw = (
-        entry.summary, "summary", entry.title, entry.author, entry.published_at, None
+        entry.summary,
+        "summary",
+        entry.title,
+        entry.author,
+        entry.published_at,
+        None,
     )
     if settings.fetch.fetch_pages:
         try:

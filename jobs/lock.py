@@ -54,13 +54,19 @@ def file_lock(path: Path) -> Iterator[None]:
 def advisory_lock(engine: Engine) -> Iterator[None]:
     with engine.connect() as conn:
         if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY}).scalar():
-            row = conn.execute(text(
-                "SELECT a.pid, a.client_addr, a.application_name, a.backend_start FROM pg_locks l "
-                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
-                "AND l.objid = :lo AND l.classid = :hi"), {"lo": PG_LOCK_KEY & 0xFFFFFFFF, "hi": PG_LOCK_KEY >> 32}
+            row = conn.execute(
+                text(
+                    "SELECT a.pid, a.client_addr, a.application_name, a.backend_start FROM pg_locks l "
+                    "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+                    "AND l.objid = :lo AND l.classid = :hi"
+                ),
+                {"lo": PG_LOCK_KEY & 0xFFFFFFFF, "hi": PG_LOCK_KEY >> 32},
             ).first()
-            who = (f"PostgreSQL backend pid {row[0]} from {row[1] or 'local socket'} since {row[3]:%Y-%m-%d %H:%M}"
-                   if row else "another session")
+            who = (
+                f"PostgreSQL backend pid {row[0]} from {row[1] or 'local socket'} since {row[3]:%Y-%m-%d %H:%M}"
+                if row
+                else "another session"
+            )
             raise LockHeld(f"the store's advisory lock is held by {who}")
         conn.commit()
         try:

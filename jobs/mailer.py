@@ -34,8 +34,12 @@ def send(message: EmailMessage, settings: DigestSettings) -> None:
         raise SendFailed("no [digest] recipients configured")
     try:
         if settings.smtp_security == "tls":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port,
-                                                  timeout=settings.smtp_timeout, context=ssl.create_default_context())
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.smtp_host,
+                settings.smtp_port,
+                timeout=settings.smtp_timeout,
+                context=ssl.create_default_context(),
+            )
         else:
             smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
     except (OSError, smtplib.SMTPException) as exc:

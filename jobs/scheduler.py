@@ -56,7 +56,8 @@ def triggers(settings: Settings) -> dict[str, tuple[BaseTrigger, int]]:
     clean_hour, clean_minute = (int(part) for part in schedule.housekeeping_at.split(":"))
     digest: BaseTrigger = (
         IntervalTrigger(seconds=schedule.digest_every_minutes * 60, timezone=zone)
-        if schedule.digest_every_minutes else CronTrigger(hour=hour, minute=minute, timezone=zone)
+        if schedule.digest_every_minutes
+        else CronTrigger(hour=hour, minute=minute, timezone=zone)
     )
     return {
         "cycle": (IntervalTrigger(seconds=fetch_seconds, timezone=zone), max(1, int(fetch_seconds // 2))),
@@ -132,8 +133,12 @@ class Daemon:
         summary = refresh_factchecks(self.settings, self.factory)
         for problem in summary.errors:
             log.warning("fact-checks: %s", problem)
-        return {"new": summary.new, "updated": summary.updated, "confirmed": summary.confirmed,
-                "suggested": summary.suggested}
+        return {
+            "new": summary.new,
+            "updated": summary.updated,
+            "confirmed": summary.confirmed,
+            "suggested": summary.suggested,
+        }
 
     def _digest(self) -> dict[str, object]:
         outcome = send_digest(self.settings, self.factory, datetime.now(timezone.utc))
@@ -146,16 +151,28 @@ class Daemon:
 
     def schedule(self, *, catch_up: bool) -> None:
         """(Re)build every job from the current settings."""
-        work = {"cycle": self._cycle, "factchecks": self._factchecks, "digest": self._digest,
-                "housekeeping": self._housekeeping}
+        work = {
+            "cycle": self._cycle,
+            "factchecks": self._factchecks,
+            "digest": self._digest,
+            "housekeeping": self._housekeeping,
+        }
         now = datetime.now(timezone.utc)
         for job, (trigger, grace) in triggers(self.settings).items():
             first = trigger.get_next_fire_time(None, now)
             if catch_up and (job == "cycle" or self._missed(job, trigger, grace, now)):
                 first = now  # the cycle starts at once; a missed digest or clean-up runs once now
             self.scheduler.add_job(
-                self._run, trigger, args=(job, work[job]), id=job, name=job, replace_existing=True,
-                max_instances=1, coalesce=True, misfire_grace_time=grace, next_run_time=first,
+                self._run,
+                trigger,
+                args=(job, work[job]),
+                id=job,
+                name=job,
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=grace,
+                next_run_time=first,
             )
 
     def _missed(self, job: str, trigger: BaseTrigger, grace: int, now: datetime) -> bool:

@@ -32,8 +32,16 @@ REFUTING_WORDS = frozenset(
     """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
     discredited untrue misleading bogus spurious fabricated denied deny rejected""".split()
 )
-REFUTING_PHRASES = ("without evidence", "no evidence", "without offering evidence", "false claim",
-                    "not true", "widely debunked", "without providing evidence", "has been disproven")
+REFUTING_PHRASES = (
+    "without evidence",
+    "no evidence",
+    "without offering evidence",
+    "false claim",
+    "not true",
+    "widely debunked",
+    "without providing evidence",
+    "has been disproven",
+)
 VERB_CLASSES = {
     "start": {"start", "begin", "launch", "provoke", "initiate", "unleash", "trigger", "instigate", "cause", "ignite"},
 }
@@ -43,11 +51,37 @@ OBJECT_CLASSES = {
 ACCUSING = {"accuse": "of", "blame": "for"}
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
 IRREGULAR_PAST = {
-    "begin": "began", "be": "was", "have": "had", "do": "did", "go": "went", "make": "made", "take": "took",
-    "give": "gave", "sell": "sold", "steal": "stole", "lie": "lied", "run": "ran", "send": "sent",
-    "bring": "brought", "buy": "bought", "fight": "fought", "win": "won", "lose": "lost", "hide": "hid",
-    "break": "broke", "tell": "told", "say": "said", "pay": "paid", "leave": "left", "keep": "kept",
-    "lead": "led", "spread": "spread", "set": "set", "put": "put", "shoot": "shot", "seize": "seized",
+    "begin": "began",
+    "be": "was",
+    "have": "had",
+    "do": "did",
+    "go": "went",
+    "make": "made",
+    "take": "took",
+    "give": "gave",
+    "sell": "sold",
+    "steal": "stole",
+    "lie": "lied",
+    "run": "ran",
+    "send": "sent",
+    "bring": "brought",
+    "buy": "bought",
+    "fight": "fought",
+    "win": "won",
+    "lose": "lost",
+    "hide": "hid",
+    "break": "broke",
+    "tell": "told",
+    "say": "said",
+    "pay": "paid",
+    "leave": "left",
+    "keep": "kept",
+    "lead": "led",
+    "spread": "spread",
+    "set": "set",
+    "put": "put",
+    "shoot": "shot",
+    "seize": "seized",
 }
 
 
@@ -107,8 +141,9 @@ class _Triple:
 class Watchlist:
     """Watchlist claims as meaning triples, matched against the clauses of a document."""
 
-    def __init__(self, claims: Sequence[WatchlistClaim], nlp: Language, aliases: AliasTable,
-                 affiliations: Mapping[str, str]) -> None:
+    def __init__(
+        self, claims: Sequence[WatchlistClaim], nlp: Language, aliases: AliasTable, affiliations: Mapping[str, str]
+    ) -> None:
         self.affiliations = dict(affiliations)
         self._patterns: list[tuple[str, _Triple]] = []
         for claim in claims:
@@ -182,14 +217,18 @@ def _next_sentence_refutes(sentence: Span) -> bool:
         return False
     following = doc[sentence.end].sent
     opening = following.text.lower()[:60]
-    return opening.startswith(("the claim", "that claim", "this claim", "the assertion", "the allegation")) and \
-        _refuted(following)
+    return opening.startswith(
+        ("the claim", "that claim", "this claim", "the assertion", "the allegation")
+    ) and _refuted(following)
 
 
 def _clause_span(verb: Token) -> Span:
     """The clause headed by `verb`, without its 'that' and without a trailing ', doing …' participle."""
-    trailing = [c for c in verb.children if c.dep_ in ("advcl", "parataxis") and c.i > verb.i
-                and verb.doc[c.left_edge.i - 1].is_punct]
+    trailing = [
+        c
+        for c in verb.children
+        if c.dep_ in ("advcl", "parataxis") and c.i > verb.i and verb.doc[c.left_edge.i - 1].is_punct
+    ]
     cut = min((c.left_edge.i - 1 for c in trailing), default=verb.right_edge.i + 1)
     tokens = [t for t in verb.subtree if t.dep_ != "mark" and t.i < cut]
     start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
@@ -220,7 +259,11 @@ def extract_claims(
         if quote.kind == "direct" or quote.cue is None:
             continue
         span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
-        cue = doc.char_span(quote.cue_start, quote.cue_end, alignment_mode="expand") if quote.cue_start is not None else None
+        cue = (
+            doc.char_span(quote.cue_start, quote.cue_end, alignment_mode="expand")
+            if quote.cue_start is not None
+            else None
+        )
         if span is None or cue is None:
             continue
         if cue[0].lemma_.lower() not in CLAUSE_CUES and cue.text.lower() != "according to":
@@ -230,19 +273,21 @@ def extract_claims(
             continue  # "a “strange offer”", "the importance of …": a description, not a proposition
         sentence = cue[0].sent
         refuted = _refuted(sentence, (quote.start, quote.end)) or _next_sentence_refutes(sentence)
-        claims.append(Claim(
-            text=quote.text.strip(" “”\"«»„"),
-            start=quote.start,
-            end=quote.end,
-            framing="refuted" if refuted else "reported",
-            checkworthiness=checkworthiness(span, attributed=True),
-            claimant=quote.speaker,
-            claimant_text=quote.speaker_text,
-            claimant_start=quote.speaker_start,
-            claimant_end=quote.speaker_end,
-            sentence=sentence.text,
-            claimant_actor=quote.speaker_actor,
-        ))
+        claims.append(
+            Claim(
+                text=quote.text.strip(' “”"«»„'),
+                start=quote.start,
+                end=quote.end,
+                framing="refuted" if refuted else "reported",
+                checkworthiness=checkworthiness(span, attributed=True),
+                claimant=quote.speaker,
+                claimant_text=quote.speaker_text,
+                claimant_start=quote.speaker_start,
+                claimant_end=quote.speaker_end,
+                sentence=sentence.text,
+                claimant_actor=quote.speaker_actor,
+            )
+        )
 
     for token in doc:
         if token.lemma_ in ACCUSING and token.pos_ == "VERB":
@@ -322,17 +367,19 @@ def _link_watchlist(  # type: ignore[no-untyped-def]
                 reporter = ancestor
                 break
         speaker = resolver.speaker(subject_of(reporter)) if reporter is not None else None
-        claims.append(Claim(
-            text=clause.text,
-            start=clause.start_char,
-            end=clause.end_char,
-            framing="refuted" if refuted else ("reported" if speaker else "asserted"),
-            checkworthiness=checkworthiness(sentence, attributed=speaker is not None),
-            claimant=speaker.actor.name if speaker and speaker.actor else None,
-            claimant_text=speaker.text if speaker else None,
-            claimant_start=speaker.start if speaker else None,
-            claimant_end=speaker.end if speaker else None,
-            watchlist=key,
-            sentence=sentence.text,
-            claimant_actor=speaker.actor if speaker else None,
-        ))
+        claims.append(
+            Claim(
+                text=clause.text,
+                start=clause.start_char,
+                end=clause.end_char,
+                framing="refuted" if refuted else ("reported" if speaker else "asserted"),
+                checkworthiness=checkworthiness(sentence, attributed=speaker is not None),
+                claimant=speaker.actor.name if speaker and speaker.actor else None,
+                claimant_text=speaker.text if speaker else None,
+                claimant_start=speaker.start if speaker else None,
+                claimant_end=speaker.end if speaker else None,
+                watchlist=key,
+                sentence=sentence.text,
+                claimant_actor=speaker.actor if speaker else None,
+            )
+        )

@@ -78,14 +78,26 @@ def _shift(extraction: Extraction, offset: int) -> Extraction:
         for a in extraction.actors
     ]
     quotes = [
-        replace(q, start=q.start + offset, end=q.end + offset, quoted=[(s + offset, e + offset) for s, e in q.quoted],
-                speaker_start=moved(q.speaker_start), speaker_end=moved(q.speaker_end),
-                cue_start=moved(q.cue_start), cue_end=moved(q.cue_end))
+        replace(
+            q,
+            start=q.start + offset,
+            end=q.end + offset,
+            quoted=[(s + offset, e + offset) for s, e in q.quoted],
+            speaker_start=moved(q.speaker_start),
+            speaker_end=moved(q.speaker_end),
+            cue_start=moved(q.cue_start),
+            cue_end=moved(q.cue_end),
+        )
         for q in extraction.quotes
     ]
     claims = [
-        replace(c, start=c.start + offset, end=c.end + offset, claimant_start=moved(c.claimant_start),
-                claimant_end=moved(c.claimant_end))
+        replace(
+            c,
+            start=c.start + offset,
+            end=c.end + offset,
+            claimant_start=moved(c.claimant_start),
+            claimant_end=moved(c.claimant_end),
+        )
         for c in extraction.claims
     ]
     return Extraction(actors, quotes, claims, extraction.version)
@@ -132,8 +144,9 @@ class Extractor:
     def extract_many(self, texts: Iterable[str]) -> Iterator[Extraction]:
         """Extract from many texts, one Extraction per text in order, parsing all pieces in batches."""
         feed, keys = tee(self._pieces(texts))
-        docs = self.nlp.pipe((piece for _i, _offset, piece in feed), batch_size=self.batch_size,
-                             n_process=self.n_process)
+        docs = self.nlp.pipe(
+            (piece for _i, _offset, piece in feed), batch_size=self.batch_size, n_process=self.n_process
+        )
         for _index, group in groupby(zip(keys, docs), key=lambda pair: pair[0][0]):
             parts = [_shift(self._extract_doc(doc), offset) for (_i, offset, _p), doc in group]
             yield parts[0] if len(parts) == 1 else _merge(parts)

@@ -23,7 +23,7 @@ STOPWORDS = frozenset(
 SYNONYMS: dict[str, str] = {}
 for canonical, words in {
     "start": "start started starting starts begin began begun beginning begins launch launched launching provoke "
-             "provoked provoking initiate initiated unleash unleashed trigger triggered instigate instigated",
+    "provoked provoking initiate initiated unleash unleashed trigger triggered instigate instigated",
     "war": "war wars conflict conflicts invasion invaded invade fighting hostilities aggression",
     "ukraine": "ukraine ukrainian ukrainians kyiv kiev",
     "russia": "russia russian russians kremlin moscow",

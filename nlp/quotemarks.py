@@ -39,7 +39,7 @@ class Quotation:
 def _opens_single(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "(“\"—–-") and after.isalnum()
+    return (before.isspace() or before in '(“"—–-') and after.isalnum()
 
 
 def _closes_single(text: str, i: int) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
-from .quotemarks import Quotation, find_quotations
+from .quotemarks import Quotation
 from .speakers import CLAUSE_CUES, Speaker, SpeakerResolver, is_cue, subject_of
 
 SHORT_QUOTE_WORDS = 3  # a quotation this short needs a syntactic cue, else it is a scare quote or a title
@@ -122,7 +122,9 @@ def _label_cue(doc: Doc, quotation: Quotation, resolver: SpeakerResolver) -> _Cu
 
 def _so_called(token: Token) -> bool:
     doc = token.doc
-    return token.lower_ == "called" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "so"
+    return (
+        token.lower_ == "called" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "so"
+    )
 
 
 def _is_direct(doc: Doc, quotation: Quotation, outer: Span) -> bool:
@@ -143,9 +145,9 @@ def _complement(cue: Token, first: Token) -> Span:
     tokens = sorted(child.subtree, key=lambda t: t.i)
     start, end = tokens[0].i, tokens[-1].i + 1
     doc = cue.doc
-    while start < end and (doc[start].dep_ == "mark" or doc[start].is_punct and doc[start].text not in "“\"«„"):
+    while start < end and (doc[start].dep_ == "mark" or doc[start].is_punct and doc[start].text not in '“"«„'):
         start += 1
-    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in "”\"»“.?!":
+    while end > start and doc[end - 1].is_punct and doc[end - 1].text not in '”"»“.?!':
         end -= 1
     return doc[start:end]
 
@@ -188,18 +190,30 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
                     previous.end = quotation.end
                     previous.text = doc.text[previous.start : previous.end]
                     continue
-                continued = Quote(doc.text[quotation.start : quotation.end], quotation.start, quotation.end,
-                                  "direct", quoted)
+                continued = Quote(
+                    doc.text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted
+                )
                 continued.speaker, continued.speaker_actor = previous.speaker, previous.speaker_actor
                 continued.speaker_text = previous.speaker_text
                 continued.speaker_start, continued.speaker_end = previous.speaker_start, previous.speaker_end
-                continued.cue, continued.cue_start, continued.cue_end = previous.cue, previous.cue_start, previous.cue_end
+                continued.cue, continued.cue_start, continued.cue_end = (
+                    previous.cue,
+                    previous.cue_start,
+                    previous.cue_end,
+                )
                 quotes.append(continued)
                 continue
             if words <= 6 and all(w[:1].isupper() for w in doc.text[quotation.start : quotation.end].split()):
                 continue  # a title such as “War and Peace”
-            quotes.append(Quote(doc.text[quotation.start : quotation.end], quotation.start, quotation.end,
-                                "direct" if direct else "mixed", quoted))
+            quotes.append(
+                Quote(
+                    doc.text[quotation.start : quotation.end],
+                    quotation.start,
+                    quotation.end,
+                    "direct" if direct else "mixed",
+                    quoted,
+                )
+            )
             last = None
             continue
         speaker = resolver.speaker(cue.subject) if cue.subject is not None else None

@@ -19,15 +19,40 @@ CUE_LEMMAS = frozenset(
     term blame reiterate caution tweet post testify""".split()
 )
 # Cues whose complement is a proposition (used for indirect speech and claims).
-CLAUSE_CUES = CUE_LEMMAS - {"call", "describe", "dismiss", "brand", "label", "term", "urge", "demand", "accuse", "blame"}
+CLAUSE_CUES = CUE_LEMMAS - {
+    "call",
+    "describe",
+    "dismiss",
+    "brand",
+    "label",
+    "term",
+    "urge",
+    "demand",
+    "accuse",
+    "blame",
+}
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})
 _DEMONYMS = {
-    "american": "us", "america": "us", "u.s.": "us", "us": "us", "usa": "us", "washington": "us",
-    "ukrainian": "ukraine", "ukraine": "ukraine", "kyiv": "ukraine", "ukraine's": "ukraine",
-    "russian": "russia", "russia": "russia", "kremlin": "russia", "moscow": "russia",
-    "chinese": "china", "china": "china", "european": "eu", "eu": "eu",
+    "american": "us",
+    "america": "us",
+    "u.s.": "us",
+    "us": "us",
+    "usa": "us",
+    "washington": "us",
+    "ukrainian": "ukraine",
+    "ukraine": "ukraine",
+    "kyiv": "ukraine",
+    "ukraine's": "ukraine",
+    "russian": "russia",
+    "russia": "russia",
+    "kremlin": "russia",
+    "moscow": "russia",
+    "chinese": "china",
+    "china": "china",
+    "european": "eu",
+    "eu": "eu",
 }
 _HEAD_SYNONYMS = {
     "leader": {"president", "leader", "prime minister", "premier", "chancellor"},
@@ -53,7 +78,9 @@ def subject_of(cue: Token) -> Token | None:
     """The cue's subject, inherited from the governing verb for participles and conjuncts."""
     for _ in range(4):
         for child in cue.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not (child.dep_ == "nsubjpass" and cue.lemma_ == "say"):
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not (
+                child.dep_ == "nsubjpass" and cue.lemma_ == "say"
+            ):
                 if child.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
                     return cue.head  # "Trump, who has accused …": the relative clause's noun
                 return child

@@ -80,8 +80,11 @@ def mark_outdated(session: Session, version: str) -> int:
     """Queue analysed articles whose stored results come from another extractor version; returns how many."""
     result = session.execute(
         update(Article)
-        .where(Article.analyzed_at.is_not(None), Article.relevant.is_(True),
-               (Article.extractor_version != version) | Article.extractor_version.is_(None))
+        .where(
+            Article.analyzed_at.is_not(None),
+            Article.relevant.is_(True),
+            (Article.extractor_version != version) | Article.extractor_version.is_(None),
+        )
         .values(analyzed_at=None)
     )
     return int(result.rowcount or 0)
@@ -120,30 +123,40 @@ def save_extraction(session: Session, article: Article, extraction: Extraction) 
         for mention in found.mentions:
             if mention.text != actor.name:
                 _alias(session, actor, mention.text, "text")
-            session.add(Mention(article_id=article.id, actor_id=actor.id, start=mention.start, end=mention.end,
-                                text=mention.text, role=mention.role))
+            session.add(
+                Mention(
+                    article_id=article.id,
+                    actor_id=actor.id,
+                    start=mention.start,
+                    end=mention.end,
+                    text=mention.text,
+                    role=mention.role,
+                )
+            )
             counts["mentions"] += 1
     seen_quotes: set[tuple[int, int]] = set()
     for quote in extraction.quotes:
         if (quote.start, quote.end) in seen_quotes:
             continue
         seen_quotes.add((quote.start, quote.end))
-        session.add(Quote(
-            article_id=article.id,
-            speaker_actor_id=actor_id(quote.speaker),
-            speaker_text=quote.speaker_text,
-            speaker_start=quote.speaker_start,
-            speaker_end=quote.speaker_end,
-            cue=quote.cue,
-            cue_start=quote.cue_start,
-            cue_end=quote.cue_end,
-            kind=quote.kind,
-            text=quote.text,
-            start=quote.start,
-            end=quote.end,
-            quoted=[list(span) for span in quote.quoted],
-            extractor_version=extraction.version,
-        ))
+        session.add(
+            Quote(
+                article_id=article.id,
+                speaker_actor_id=actor_id(quote.speaker),
+                speaker_text=quote.speaker_text,
+                speaker_start=quote.speaker_start,
+                speaker_end=quote.speaker_end,
+                cue=quote.cue,
+                cue_start=quote.cue_start,
+                cue_end=quote.cue_end,
+                kind=quote.kind,
+                text=quote.text,
+                start=quote.start,
+                end=quote.end,
+                quoted=[list(span) for span in quote.quoted],
+                extractor_version=extraction.version,
+            )
+        )
         counts["quotes"] += 1
     seen_claims: set[tuple[int, int]] = set()
     for found_claim in extraction.claims:
@@ -154,19 +167,21 @@ def save_extraction(session: Session, article: Article, extraction: Extraction) 
         when = article.published_at or article.fetched_at
         if when is not None and (claim.first_seen_at is None or when < claim.first_seen_at):
             claim.first_seen_at = when
-        session.add(ClaimOccurrence(
-            claim_id=claim.id,
-            article_id=article.id,
-            claimant_actor_id=actor_id(found_claim.claimant),
-            claimant_text=found_claim.claimant_text,
-            text=found_claim.text,
-            sentence=found_claim.sentence,
-            start=found_claim.start,
-            end=found_claim.end,
-            framing=found_claim.framing,
-            checkworthiness=found_claim.checkworthiness,
-            extractor_version=extraction.version,
-        ))
+        session.add(
+            ClaimOccurrence(
+                claim_id=claim.id,
+                article_id=article.id,
+                claimant_actor_id=actor_id(found_claim.claimant),
+                claimant_text=found_claim.claimant_text,
+                text=found_claim.text,
+                sentence=found_claim.sentence,
+                start=found_claim.start,
+                end=found_claim.end,
+                framing=found_claim.framing,
+                checkworthiness=found_claim.checkworthiness,
+                extractor_version=extraction.version,
+            )
+        )
         counts["claims"] += 1
     article.analyzed_at = utcnow()
     article.extractor_version = extraction.version

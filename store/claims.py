@@ -70,8 +70,17 @@ def merge_claims(session: Session, keep_id: int, other_id: int, *, note: str | N
             link.claim_id = keep_id
     if other.first_seen_at and (keep.first_seen_at is None or other.first_seen_at < keep.first_seen_at):
         keep.first_seen_at = other.first_seen_at
-    session.add(ClaimEdit(kind="merge", claim_id=keep_id, other_claim_id=other_id, other_claim_text=other.text,
-                          occurrence_ids=moved, note=note, edited_by=by))
+    session.add(
+        ClaimEdit(
+            kind="merge",
+            claim_id=keep_id,
+            other_claim_id=other_id,
+            other_claim_text=other.text,
+            occurrence_ids=moved,
+            note=note,
+            edited_by=by,
+        )
+    )
     session.flush()
     session.delete(other)
     session.flush()
@@ -87,15 +96,27 @@ def split_claim(
 
     source = _claim(session, claim_id)
     wanted = set(occurrence_ids)
-    found = set(session.scalars(select(ClaimOccurrence.id).where(
-        ClaimOccurrence.claim_id == claim_id, ClaimOccurrence.id.in_(wanted))))
+    found = set(
+        session.scalars(
+            select(ClaimOccurrence.id).where(ClaimOccurrence.claim_id == claim_id, ClaimOccurrence.id.in_(wanted))
+        )
+    )
     if not wanted or found != wanted:
         raise ValueError(f"occurrences {sorted(wanted - found)} do not belong to claim {claim_id}")
     new = Claim(text=text, normalized=normalize_claim(text), first_seen_at=source.first_seen_at)
     session.add(new)
     session.flush()
     session.execute(update(ClaimOccurrence).where(ClaimOccurrence.id.in_(wanted)).values(claim_id=new.id))
-    session.add(ClaimEdit(kind="split", claim_id=claim_id, other_claim_id=new.id, other_claim_text=text,
-                          occurrence_ids=sorted(wanted), note=note, edited_by=by))
+    session.add(
+        ClaimEdit(
+            kind="split",
+            claim_id=claim_id,
+            other_claim_id=new.id,
+            other_claim_text=text,
+            occurrence_ids=sorted(wanted),
+            note=note,
+            edited_by=by,
+        )
+    )
     session.flush()
     return new

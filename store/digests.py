@@ -83,8 +83,9 @@ def new_claims(session: Session, start: datetime, end: datetime) -> list[ClaimIt
     items: dict[int, ClaimItem] = {}
     claimants: dict[int, Counter[str]] = {}
     for occurrence, claim, outlet, url, claimant in rows:
-        item = items.setdefault(claim.id, ClaimItem(claim.id, claim.text, claim.status, 0, claim.first_seen_at,
-                                                    url=url))
+        item = items.setdefault(
+            claim.id, ClaimItem(claim.id, claim.text, claim.status, 0, claim.first_seen_at, url=url)
+        )
         item.occurrences += 1
         if outlet and outlet not in item.outlets:
             item.outlets.append(outlet)
@@ -107,8 +108,9 @@ def status_changes(session: Session, start: datetime, end: datetime) -> list[Sta
     return [StatusItem(c.claim_id, text, c.old_status, c.new_status, c.reason, c.url, c.changed_by) for c, text in rows]
 
 
-def notable_quotes(session: Session, start: datetime, end: datetime, key_actors: Sequence[str],
-                   limit: int) -> list[QuoteItem]:
+def notable_quotes(
+    session: Session, start: datetime, end: datetime, key_actors: Sequence[str], limit: int
+) -> list[QuoteItem]:
     """Quotes by the key actors (the people of the alias table) from articles stored in the window."""
     if not key_actors or limit == 0:
         return []
@@ -123,13 +125,20 @@ def notable_quotes(session: Session, start: datetime, end: datetime, key_actors:
     return [QuoteItem(name, q.text, q.kind, outlet or "", url) for q, name, outlet, url in rows]
 
 
-def begin_attempt(session: Session, start: datetime, end: datetime, message_id: str, recipients: list[str],
-                  items: int) -> DigestRun:
+def begin_attempt(
+    session: Session, start: datetime, end: datetime, message_id: str, recipients: list[str], items: int
+) -> DigestRun:
     """Commit-able record of a send about to happen (status `sending`)."""
     run = session.scalars(select(DigestRun).where(DigestRun.message_id == message_id)).first()
     if run is None:
-        run = DigestRun(window_start=start, window_end=end, message_id=message_id, recipients=recipients,
-                        item_count=items, status="sending")
+        run = DigestRun(
+            window_start=start,
+            window_end=end,
+            message_id=message_id,
+            recipients=recipients,
+            item_count=items,
+            status="sending",
+        )
         session.add(run)
     else:
         run.status, run.error = "sending", None

@@ -23,15 +23,19 @@ def search_factchecks(session: Session, words: Sequence[str], limit: int) -> lis
     if session.get_bind().dialect.name == "sqlite":
         query = " OR ".join(f'"{w}"' for w in safe)
         rows = session.execute(
-            text("SELECT rowid, -bm25(factchecks_fts) AS score FROM factchecks_fts "
-                 "WHERE factchecks_fts MATCH :q ORDER BY bm25(factchecks_fts) LIMIT :k"),
+            text(
+                "SELECT rowid, -bm25(factchecks_fts) AS score FROM factchecks_fts "
+                "WHERE factchecks_fts MATCH :q ORDER BY bm25(factchecks_fts) LIMIT :k"
+            ),
             {"q": query, "k": limit},
         )
     else:
         rows = session.execute(
-            text(f"SELECT id, ts_rank_cd({PG_DOCUMENT}, q) AS score "
-                 f"FROM factchecks, to_tsquery('english', :q) AS q WHERE {PG_DOCUMENT} @@ q "
-                 "ORDER BY score DESC LIMIT :k"),
+            text(
+                f"SELECT id, ts_rank_cd({PG_DOCUMENT}, q) AS score "
+                f"FROM factchecks, to_tsquery('english', :q) AS q WHERE {PG_DOCUMENT} @@ q "
+                "ORDER BY score DESC LIMIT :k"
+            ),
             {"q": " | ".join(safe), "k": limit},
         )
     return [(int(row[0]), float(row[1])) for row in rows]

@@ -36,11 +36,19 @@ def upsert_factchecks(session: Session, records: Iterable[FactCheckRecord], scal
     for record in records:
         found = session.scalars(select(FactCheck).where(FactCheck.external_id == record.external_id)).first()
         values = {
-            "claim_reviewed": record.claim_reviewed, "subtitle": record.subtitle, "url": record.url,
-            "title": record.title, "publisher": record.publisher, "publisher_site": record.publisher_site,
-            "claimant": record.claimant, "rating_text": record.rating_text,
-            "rating": scale.normalise(record.rating_text), "review_date": record.review_date,
-            "claim_date": record.claim_date, "language": record.language, "origin": record.origin,
+            "claim_reviewed": record.claim_reviewed,
+            "subtitle": record.subtitle,
+            "url": record.url,
+            "title": record.title,
+            "publisher": record.publisher,
+            "publisher_site": record.publisher_site,
+            "claimant": record.claimant,
+            "rating_text": record.rating_text,
+            "rating": scale.normalise(record.rating_text),
+            "review_date": record.review_date,
+            "claim_date": record.claim_date,
+            "language": record.language,
+            "origin": record.origin,
             "appearances": list(record.appearances),
         }
         if found is None:
@@ -74,8 +82,16 @@ def link_claims(session: Session, claims: Sequence[Claim], *, auto: float, sugge
             if factcheck.id in known or score < suggest:
                 continue
             status = "confirmed" if score >= auto else "suggested"
-            session.add(ClaimFactCheck(claim_id=claim.id, factcheck_id=factcheck.id, status=status,
-                                       score=round(score, 4), method="fulltext+rescore", created_by=AUTOMATIC))
+            session.add(
+                ClaimFactCheck(
+                    claim_id=claim.id,
+                    factcheck_id=factcheck.id,
+                    status=status,
+                    score=round(score, 4),
+                    method="fulltext+rescore",
+                    created_by=AUTOMATIC,
+                )
+            )
             counts[status] += 1
         session.flush()
         refresh_status(session, claim)
@@ -98,8 +114,11 @@ def decide_link(session: Session, link_id: int, status: str, by: str) -> ClaimFa
 def _record(session: Session, claim: Claim, new: str, *, reason: str, url: str | None, by: str) -> None:
     if new == claim.status:
         return
-    session.add(ClaimStatusChange(claim_id=claim.id, old_status=claim.status, new_status=new, reason=reason,
-                                  url=url, changed_by=by))
+    session.add(
+        ClaimStatusChange(
+            claim_id=claim.id, old_status=claim.status, new_status=new, reason=reason, url=url, changed_by=by
+        )
+    )
     claim.status, claim.status_updated_at = new, utcnow()
 
 
@@ -107,19 +126,29 @@ def refresh_status(session: Session, claim: Claim) -> None:
     """Apply the status rule to `claim` unless a researcher has set its status."""
     if claim.status_manual:
         return
-    rows = session.execute(
-        select(FactCheck)
-        .join(ClaimFactCheck, ClaimFactCheck.factcheck_id == FactCheck.id)
-        .where(ClaimFactCheck.claim_id == claim.id, ClaimFactCheck.status == "confirmed",
-               FactCheck.rating.is_not(None))
-    ).scalars().all()
+    rows = (
+        session.execute(
+            select(FactCheck)
+            .join(ClaimFactCheck, ClaimFactCheck.factcheck_id == FactCheck.id)
+            .where(
+                ClaimFactCheck.claim_id == claim.id, ClaimFactCheck.status == "confirmed", FactCheck.rating.is_not(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
     if not rows:
         _record(session, claim, "unchecked", reason="no confirmed fact-check", url=None, by=AUTOMATIC)
         return
     latest = max(rows, key=lambda f: (f.review_date or f.fetched_at, f.id))
-    _record(session, claim, latest.rating or "other",
-            reason=f"{latest.publisher or 'a fact-checker'} rated it {latest.rating_text!r}",
-            url=latest.url, by=AUTOMATIC)
+    _record(
+        session,
+        claim,
+        latest.rating or "other",
+        reason=f"{latest.publisher or 'a fact-checker'} rated it {latest.rating_text!r}",
+        url=latest.url,
+        by=AUTOMATIC,
+    )
 
 
 def set_status(session: Session, claim_id: int, status: str, *, note: str | None, url: str | None, by: str) -> Claim:

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -22,8 +21,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so that migrations can refer to them on every backend.
 NAMING_CONVENTION = {
@@ -106,7 +105,9 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text, default="", comment="Clean article text that NLP offsets refer to.")
     text_source: Mapped[str] = mapped_column(String(20), default="page", comment="page | summary.")
     content_hash: Mapped[str] = mapped_column(String(64), index=True, comment="SHA-256 of the text.")
-    title_hash: Mapped[str | None] = mapped_column(String(64), comment="Hash of normalised title + outlet as the feed names it.")
+    title_hash: Mapped[str | None] = mapped_column(
+        String(64), comment="Hash of normalised title + outlet as the feed names it."
+    )
     topics: Mapped[dict[str, list[str]]] = mapped_column(
         JSON, default=dict, comment="Matched topics, each with the terms that matched: {topic: [term, ...]}."
     )
@@ -216,8 +217,9 @@ class Claim(Base):
     normalized: Mapped[str] = mapped_column(String(500), index=True, comment="Lower-cased key for grouping.")
     watchlist_key: Mapped[str | None] = mapped_column(String(100), unique=True, comment="Config watchlist key.")
     status: Mapped[str] = mapped_column(
-        String(20), default="unchecked", comment="Fact-check status: unchecked | false | mostly false | "
-        "mixed | mostly true | true | unproven | other."
+        String(20),
+        default="unchecked",
+        comment="Fact-check status: unchecked | false | mostly false | mixed | mostly true | true | unproven | other.",
     )
     status_updated_at: Mapped[datetime | None] = mapped_column()
     status_manual: Mapped[bool] = mapped_column(

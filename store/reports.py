@@ -133,6 +133,8 @@ def claim_links(session: Session, claim_id: int) -> list[tuple[ClaimFactCheck, F
 
 
 def status_history(session: Session, claim_id: int) -> list[ClaimStatusChange]:
-    return list(session.scalars(
-        select(ClaimStatusChange).where(ClaimStatusChange.claim_id == claim_id).order_by(ClaimStatusChange.id)
-    ))
+    return list(
+        session.scalars(
+            select(ClaimStatusChange).where(ClaimStatusChange.claim_id == claim_id).order_by(ClaimStatusChange.id)
+        )
+    )

@@ -94,8 +94,15 @@ class LoopbackSite:
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
-    def add(self, path: str, body: str | bytes, *, status: int = 200, content_type: str = "text/html",
-            headers: dict[str, str] | None = None) -> str:
+    def add(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        status: int = 200,
+        content_type: str = "text/html",
+        headers: dict[str, str] | None = None,
+    ) -> str:
         data = body.replace("{base}", self.base_url).encode() if isinstance(body, str) else body
         self.routes[path] = Route(status, data, {"Content-Type": content_type, **(headers or {})})
         return self.url(path)

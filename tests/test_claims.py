@@ -37,14 +37,22 @@ def claim_with(claims: list[Claim], words: str) -> Claim:
 def test_accusation_becomes_its_proposition(claims: list[Claim]) -> None:
     c = claim_with(claims, "Zelensky started the war")
     assert (c.claimant, c.claimant_text, c.framing, c.watchlist) == (
-        "Donald Trump", "Trump", "refuted", "ukraine-started-the-war")
+        "Donald Trump",
+        "Trump",
+        "refuted",
+        "ukraine-started-the-war",
+    )
     assert TEXT[c.start : c.end].startswith("falsely accused Zelensky of starting the war")
 
 
 def test_reported_restatement_keeps_its_claimant(claims: list[Claim]) -> None:
     c = claim_with(claims, "Kyiv began the war")
     assert (c.claimant, c.claimant_text, c.framing, c.watchlist) == (
-        None, "A pro-Kremlin blogger", "reported", "ukraine-started-the-war")
+        None,
+        "A pro-Kremlin blogger",
+        "reported",
+        "ukraine-started-the-war",
+    )
 
 
 def test_denial_of_a_watchlist_claim_is_refuted(claims: list[Claim]) -> None:
@@ -89,7 +97,16 @@ def test_other_propositions_do_not_link(bare_extractor: Extractor, sentence: str
     assert all(c.watchlist is None for c in bare_extractor.extract(sentence).claims)
 
 
-@pytest.mark.parametrize(("lemma", "past"), [("start", "started"), ("begin", "began"), ("stop", "stopped"),
-                                              ("provoke", "provoked"), ("deny", "denied"), ("play", "played")])
+@pytest.mark.parametrize(
+    ("lemma", "past"),
+    [
+        ("start", "started"),
+        ("begin", "began"),
+        ("stop", "stopped"),
+        ("provoke", "provoked"),
+        ("deny", "denied"),
+        ("play", "played"),
+    ],
+)
 def test_past_tense(lemma: str, past: str) -> None:
     assert past_tense(lemma) == past

@@ -10,12 +10,11 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from claimwatch.jobs.cli import app
 from claimwatch.store.db import open_store, transaction
-from sqlalchemy import select
-
 from claimwatch.store.models import Article, Quote, Source
 
 from .test_cycle_e2e import run_cli
@@ -29,7 +28,9 @@ def test_demo_fills_a_fresh_sqlite_store(tmp_path: Path) -> None:
     assert "Cycle summary" in result.stdout
     with sqlite3.connect(tmp_path / "demo" / "claimwatch.db") as db:
         assert db.execute("select count(*) from articles").fetchone()[0] == 6
-        names = {row[0] for row in db.execute("select distinct a.name from mentions m join actors a on a.id = m.actor_id")}
+        names = {
+            row[0] for row in db.execute("select distinct a.name from mentions m join actors a on a.id = m.actor_id")
+        }
     assert {"Volodymyr Zelensky", "Donald Trump", "Andrii Sybiha", "Ukraine", "United States"} <= names
     # A second demo starts again from an empty store.
     again = run_cli("demo", "--data-dir", str(tmp_path / "demo"))
@@ -46,7 +47,9 @@ def test_broken_config_exits_3_naming_file_and_key(tmp_path: Path) -> None:
     assert "cw.toml" in result.output and "fetch.max_redirects" in result.output
 
 
-def test_unreachable_store_exits_4_without_showing_the_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_store_exits_4_without_showing_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CLAIMWATCH_DATABASE_URL", "postgresql+psycopg://reader:s3cret-pw@127.0.0.1:1/nothing")
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 4
@@ -121,26 +124,61 @@ def test_digest_preview_escapes_hostile_article_text(tmp_path: Path) -> None:
 
 
 def test_extract_json_has_the_documented_shape(tmp_path: Path) -> None:
-    text = '“We will not sign this,” Andrii Sybiha said. Trump falsely claimed that Kyiv began the war.\n'
+    text = "“We will not sign this,” Andrii Sybiha said. Trump falsely claimed that Kyiv began the war.\n"
     result = runner.invoke(app, ["extract", "-"], input=text)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     [quote] = [q for q in out["quotes"] if q["kind"] == "direct"]
-    assert set(quote) == {"text", "start", "end", "kind", "quoted", "speaker", "speaker_text", "speaker_start",
-                          "speaker_end", "cue", "cue_start", "cue_end"}
+    assert set(quote) == {
+        "text",
+        "start",
+        "end",
+        "kind",
+        "quoted",
+        "speaker",
+        "speaker_text",
+        "speaker_start",
+        "speaker_end",
+        "cue",
+        "cue_start",
+        "cue_end",
+    }
     assert text[quote["start"] : quote["end"]] == "We will not sign this,"
     assert quote["speaker"] == "Andrii Sybiha" and text[quote["cue_start"] : quote["cue_end"]] == "said"
     [claim] = out["claims"]
-    assert set(claim) == {"text", "start", "end", "claimant", "claimant_text", "framing", "checkworthiness", "watchlist"}
-    assert (claim["claimant"], claim["framing"], claim["watchlist"]) == ("Donald Trump", "refuted", "ukraine-started-the-war")
+    assert set(claim) == {
+        "text",
+        "start",
+        "end",
+        "claimant",
+        "claimant_text",
+        "framing",
+        "checkworthiness",
+        "watchlist",
+    }
+    assert (claim["claimant"], claim["framing"], claim["watchlist"]) == (
+        "Donald Trump",
+        "refuted",
+        "ukraine-started-the-war",
+    )
 
 
 def test_analyze_outdated_reanalyses_older_extractions(tmp_path: Path) -> None:
     factory = open_store(f"sqlite:///{tmp_path / 'data' / 'claimwatch.db'}")
     text = "Ukraine and the minerals deal: Andrii Sybiha said that Kyiv would present a draft by Friday."
     with transaction(factory) as session:
-        session.add(Article(url="https://news.example/b", title="Draft", text=text, content_hash="h", relevant=True,
-                            language="en", analyzed_at=datetime.now(timezone.utc), extractor_version="0+old"))
+        session.add(
+            Article(
+                url="https://news.example/b",
+                title="Draft",
+                text=text,
+                content_hash="h",
+                relevant=True,
+                language="en",
+                analyzed_at=datetime.now(timezone.utc),
+                extractor_version="0+old",
+            )
+        )
     assert "analysed 0 articles" in runner.invoke(app, ["analyze"]).output
     result = runner.invoke(app, ["analyze", "--outdated"])
     assert result.exit_code == 0, result.output
@@ -158,8 +196,10 @@ def test_json_logs_and_status_next_runs(tmp_path: Path, monkeypatch: pytest.Monk
         probe.bind(("127.0.0.1", 0))
         dead = probe.getsockname()[1]
     config = tmp_path / "cw.toml"
-    config.write_text(f'data_dir = "data"\n[fetch]\nallow_private_addresses = true\nretries = 0\n'
-                      f'[[feeds]]\nname = "Dead"\nurl = "http://127.0.0.1:{dead}/rss"\n')
+    config.write_text(
+        f'data_dir = "data"\n[fetch]\nallow_private_addresses = true\nretries = 0\n'
+        f'[[feeds]]\nname = "Dead"\nurl = "http://127.0.0.1:{dead}/rss"\n'
+    )
     result = run_cli("--config", str(config), "--log-json", "fetch")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]

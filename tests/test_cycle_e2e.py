@@ -33,19 +33,19 @@ def write_config(path: Path, base_url: str) -> Path:
         for name, file, outlet in DEMO_FEEDS
     )
     path.write_text(
-        'data_dir = "data"\n\n[fetch]\nallow_private_addresses = true\nper_host_delay = 0.0\n\n' + feeds
-        + "[[topics]]\nname = \"minerals-deal\"\nall = [\"Ukraine\"]\nany = [\"minerals\", \"rare earth\"]\n\n"
-        + "[[topics]]\nname = \"war-origin\"\nany = [\"started the war\", \"start the war\"]\n\n"
-        + "[[actors]]\nname = \"Volodymyr Zelensky\"\ntype = \"PERSON\"\naliases = [\"Zelenskyy\", \"Zelensky\"]\n"
-        + "affiliation = \"Ukraine\"\n\n[[actors]]\nname = \"Ukraine\"\ntype = \"GPE\"\naliases = [\"Kyiv\"]\n\n"
-        + "[[watchlist]]\nkey = \"ukraine-started-the-war\"\nclaim = \"Ukraine started the war\"\n"
+        'data_dir = "data"\n\n[fetch]\nallow_private_addresses = true\nper_host_delay = 0.0\n\n'
+        + feeds
+        + '[[topics]]\nname = "minerals-deal"\nall = ["Ukraine"]\nany = ["minerals", "rare earth"]\n\n'
+        + '[[topics]]\nname = "war-origin"\nany = ["started the war", "start the war"]\n\n'
+        + '[[actors]]\nname = "Volodymyr Zelensky"\ntype = "PERSON"\naliases = ["Zelenskyy", "Zelensky"]\n'
+        + 'affiliation = "Ukraine"\n\n[[actors]]\nname = "Ukraine"\ntype = "GPE"\naliases = ["Kyiv"]\n\n'
+        + '[[watchlist]]\nkey = "ukraine-started-the-war"\nclaim = "Ukraine started the war"\n'
     )
     return path
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
-                          timeout=300)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
 
 
 def _counts(factory: sessionmaker[Session]) -> dict[str, int]:

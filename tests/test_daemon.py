@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -29,8 +28,9 @@ from .test_cycle_e2e import CLI, write_config
 
 def start(config: Path, db_url: str, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "CLAIMWATCH_DATABASE_URL": db_url}
-    return subprocess.Popen([*CLI, "--config", str(config), "-v", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [*CLI, "--config", str(config), "-v", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
@@ -54,15 +54,23 @@ def test_daemon_sends_one_digest_per_window_and_refuses_a_second_daemon(
 ) -> None:
     with serve_corpus() as base_url:
         config = write_config(tmp_path / "claimwatch.toml", base_url)
-        config.write_text(config.read_text() + (
-            f"\n[schedule]\nfetch_every_minutes = 0.05\ndigest_every_minutes = 0.1\n"
-            f'[digest]\nrecipients = ["desk@newsroom.example"]\nsmtp_host = "127.0.0.1"\n'
-            f"smtp_port = {smtp_server.port}\nretry_backoff = 0.0\n"))
+        config.write_text(
+            config.read_text()
+            + (
+                f"\n[schedule]\nfetch_every_minutes = 0.05\ndigest_every_minutes = 0.1\n"
+                f'[digest]\nrecipients = ["desk@newsroom.example"]\nsmtp_host = "127.0.0.1"\n'
+                f"smtp_port = {smtp_server.port}\nretry_backoff = 0.0\n"
+            )
+        )
         daemon = start(config, db_url, "run")
         try:
+
             def sent() -> int:
                 with factory() as session:
-                    return session.scalar(select(func.count()).select_from(DigestRun).where(DigestRun.status == "sent")) or 0
+                    return (
+                        session.scalar(select(func.count()).select_from(DigestRun).where(DigestRun.status == "sent"))
+                        or 0
+                    )
 
             wait_for(lambda: sent() >= 1, 90, "a digest to be sent")
             second = start(config, db_url, "run")
@@ -82,8 +90,12 @@ def test_daemon_sends_one_digest_per_window_and_refuses_a_second_daemon(
         sent_ids = [r.message_id for r in runs if r.status == "sent"]
         cycles = session.scalars(select(JobRun).where(JobRun.job == "cycle")).all()
         assert cycles and all(c.outcome == "ok" for c in cycles)
-    delivered = [line.split(":", 1)[1].strip() for raw in smtp_server.messages
-                 for line in raw.decode().splitlines() if line.lower().startswith("message-id:")]
+    delivered = [
+        line.split(":", 1)[1].strip()
+        for raw in smtp_server.messages
+        for line in raw.decode().splitlines()
+        if line.lower().startswith("message-id:")
+    ]
     assert sorted(delivered) == sorted(sent_ids) and len(set(delivered)) == len(delivered)
 
 
@@ -96,15 +108,25 @@ def _windows(factory: sessionmaker[Session]) -> int:
 def test_sigterm_mid_cycle_leaves_a_consistent_store_and_the_next_run_carries_on(
     tmp_path: Path, db_url: str, factory: sessionmaker[Session], site: LoopbackSite
 ) -> None:
-    entries = "".join(f"<item><title>Minerals talks day {i}</title><link>{{base}}/a/{i}</link><guid>g{i}</guid>"
-                      f"<description>Ukraine and the rare earth minerals deal, day {i}.</description></item>"
-                      for i in range(12))
-    site.add("/feed", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title>{entries}</channel></rss>',
-             content_type="application/rss+xml", headers={"ETag": '"v1"'})
+    entries = "".join(
+        f"<item><title>Minerals talks day {i}</title><link>{{base}}/a/{i}</link><guid>g{i}</guid>"
+        f"<description>Ukraine and the rare earth minerals deal, day {i}.</description></item>"
+        for i in range(12)
+    )
+    site.add(
+        "/feed",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Slow</title>{entries}</channel></rss>',
+        content_type="application/rss+xml",
+        headers={"ETag": '"v1"'},
+    )
 
     def slow_page(handler: BaseHTTPRequestHandler) -> Route:
         time.sleep(0.5)
-        body = "<html><body><article><p>" + "Ukraine and the rare earth minerals deal. " * 20 + "</p></article></body></html>"
+        body = (
+            "<html><body><article><p>"
+            + "Ukraine and the rare earth minerals deal. " * 20
+            + "</p></article></body></html>"
+        )
         return Route(200, body.encode(), {"Content-Type": "text/html"})
 
     for i in range(12):
@@ -113,7 +135,8 @@ def test_sigterm_mid_cycle_leaves_a_consistent_store_and_the_next_run_carries_on
     config.write_text(
         'data_dir = "data"\n[fetch]\nallow_private_addresses = true\nper_host_delay = 0.0\n'
         f'[[feeds]]\nname = "Slow"\nurl = "{site.url("/feed")}"\n'
-        '[[topics]]\nname = "minerals"\nall = ["Ukraine"]\nany = ["minerals"]\n')
+        '[[topics]]\nname = "minerals"\nall = ["Ukraine"]\nany = ["minerals"]\n'
+    )
 
     def stored() -> int:
         with factory() as session:
@@ -130,8 +153,13 @@ def test_sigterm_mid_cycle_leaves_a_consistent_store_and_the_next_run_carries_on
         assert session.scalars(select(Source)).one().etag is None  # the feed is not marked as read
         cycle = session.scalars(select(JobRun).where(JobRun.job == "cycle")).one()
         assert cycle.outcome == "ok" and cycle.summary["interrupted"] is True
-    once = subprocess.run([*CLI, "--config", str(config), "run", "--once"], capture_output=True, text=True,
-                          env={**os.environ, "CLAIMWATCH_DATABASE_URL": db_url}, timeout=180)
+    once = subprocess.run(
+        [*CLI, "--config", str(config), "run", "--once"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CLAIMWATCH_DATABASE_URL": db_url},
+        timeout=180,
+    )
     assert once.returncode == 0, once.stderr
     assert stored() == 12  # the rest, and nothing twice
     with factory() as session:
@@ -142,9 +170,15 @@ def test_previous_fire_follows_local_time_across_dst() -> None:
     kyiv = ZoneInfo("Europe/Kyiv")
     trigger = CronTrigger(hour=7, minute=0, timezone=kyiv)
     # Clocks went forward in Kyiv on 2025-03-30 at 03:00; 07:00 local was 04:00 UTC that day, 05:00 the day before.
-    assert previous_fire(trigger, datetime(2025, 3, 30, 6, 0, tzinfo=timezone.utc)) == datetime(2025, 3, 30, 7, 0, tzinfo=kyiv)
-    assert previous_fire(trigger, datetime(2025, 3, 30, 3, 0, tzinfo=timezone.utc)) == datetime(2025, 3, 29, 7, 0, tzinfo=kyiv)
-    assert previous_fire(trigger, datetime(2025, 3, 29, 4, 59, tzinfo=timezone.utc)) == datetime(2025, 3, 28, 7, 0, tzinfo=kyiv)
+    assert previous_fire(trigger, datetime(2025, 3, 30, 6, 0, tzinfo=timezone.utc)) == datetime(
+        2025, 3, 30, 7, 0, tzinfo=kyiv
+    )
+    assert previous_fire(trigger, datetime(2025, 3, 30, 3, 0, tzinfo=timezone.utc)) == datetime(
+        2025, 3, 29, 7, 0, tzinfo=kyiv
+    )
+    assert previous_fire(trigger, datetime(2025, 3, 29, 4, 59, tzinfo=timezone.utc)) == datetime(
+        2025, 3, 28, 7, 0, tzinfo=kyiv
+    )
 
 
 def test_a_digest_missed_while_down_runs_at_start(tmp_path: Path, factory: sessionmaker[Session]) -> None:
@@ -155,7 +189,9 @@ def test_a_digest_missed_while_down_runs_at_start(tmp_path: Path, factory: sessi
     now = datetime.now(timezone.utc)
     settings = make_settings(tmp_path)
     at = (now - timedelta(hours=1)).astimezone(ZoneInfo(settings.schedule.timezone))
-    settings = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"digest_at": f"{at:%H:%M}"})})
+    settings = settings.model_copy(
+        update={"schedule": settings.schedule.model_copy(update={"digest_at": f"{at:%H:%M}"})}
+    )
     daemon = Daemon(lambda: settings, factory)
     trigger = CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.schedule.timezone)
     assert daemon._missed("digest", trigger, 6 * 3600, now)  # never ran: the 1-hour-old run is still useful
@@ -165,8 +201,9 @@ def test_a_digest_missed_while_down_runs_at_start(tmp_path: Path, factory: sessi
     assert not daemon._missed("digest", trigger, 600, now)  # and a run older than the grace is not caught up
 
 
-def test_a_failing_job_is_recorded_and_the_daemon_goes_on(tmp_path: Path, factory: sessionmaker[Session],
-                                                          caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_job_is_recorded_and_the_daemon_goes_on(
+    tmp_path: Path, factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
     from claimwatch.jobs.scheduler import Daemon
 
     from .conftest import make_settings
@@ -183,7 +220,9 @@ def test_a_failing_job_is_recorded_and_the_daemon_goes_on(tmp_path: Path, factor
     assert any(r.exc_info and "will run again" in r.getMessage() for r in caplog.records)
 
 
-def test_sighup_reloads_the_schedule_and_keeps_it_on_a_broken_config(tmp_path: Path, factory: sessionmaker[Session]) -> None:
+def test_sighup_reloads_the_schedule_and_keeps_it_on_a_broken_config(
+    tmp_path: Path, factory: sessionmaker[Session]
+) -> None:
     from claimwatch.config import ConfigError
     from claimwatch.jobs.scheduler import Daemon
 
@@ -200,8 +239,9 @@ def test_sighup_reloads_the_schedule_and_keeps_it_on_a_broken_config(tmp_path: P
     daemon.scheduler.start(paused=True)  # running, but no job fires during the test
     daemon.schedule(catch_up=False)
     assert daemon.scheduler.get_job("cycle").trigger.interval == timedelta(minutes=30)
-    settings[0] = settings[0].model_copy(update={"schedule": settings[0].schedule.model_copy(
-        update={"fetch_every_minutes": 5})})
+    settings[0] = settings[0].model_copy(
+        update={"schedule": settings[0].schedule.model_copy(update={"fetch_every_minutes": 5})}
+    )
     daemon._on_reload(signal.SIGHUP, None)
     assert daemon.scheduler.get_job("cycle").trigger.interval == timedelta(minutes=5)
     settings[0] = ConfigError("cw.toml: fetch.max_redirects: Input should be a valid integer")

@@ -35,34 +35,82 @@ NOW = datetime.now(timezone.utc)
 
 def mail_settings(tmp_path: Path, smtp: MailSink, **digest: object) -> Settings:
     settings = make_settings(tmp_path)
-    return settings.model_copy(update={
-        "actors": [ActorSettings(name="Donald Trump", type="PERSON")],
-        "digest": settings.digest.model_copy(update={
-            "recipients": ["desk@newsroom.example"], "sender": "claimwatch@monitor.example",
-            "smtp_host": smtp.host, "smtp_port": smtp.port, "retry_backoff": 0.0,
-            "list_unsubscribe": "mailto:admin@monitor.example?subject=unsubscribe", **digest}),
-    })
+    return settings.model_copy(
+        update={
+            "actors": [ActorSettings(name="Donald Trump", type="PERSON")],
+            "digest": settings.digest.model_copy(
+                update={
+                    "recipients": ["desk@newsroom.example"],
+                    "sender": "claimwatch@monitor.example",
+                    "smtp_host": smtp.host,
+                    "smtp_port": smtp.port,
+                    "retry_backoff": 0.0,
+                    "list_unsubscribe": "mailto:admin@monitor.example?subject=unsubscribe",
+                    **digest,
+                }
+            ),
+        }
+    )
 
 
 def add_story(factory: sessionmaker[Session], title: str, *, when: datetime = NOW, outlet: str = "Kyiv Wire") -> None:
     with transaction(factory) as session:
-        article = Article(url=f"https://news.example/{abs(hash(title))}", title=title, outlet=outlet, text=title,
-                          content_hash="h", relevant=True, fetched_at=when, published_at=when)
+        article = Article(
+            url=f"https://news.example/{abs(hash(title))}",
+            title=title,
+            outlet=outlet,
+            text=title,
+            content_hash="h",
+            relevant=True,
+            fetched_at=when,
+            published_at=when,
+        )
         trump = session.scalars(select(Actor).where(Actor.name == "Donald Trump")).first() or Actor(
-            name="Donald Trump", type="PERSON")
+            name="Donald Trump", type="PERSON"
+        )
         claim = session.scalars(select(Claim).where(Claim.normalized == "start ukraine war")).first() or Claim(
-            text="Ukraine started the war", normalized="start ukraine war")
+            text="Ukraine started the war", normalized="start ukraine war"
+        )
         session.add_all([article, trump, claim])
         session.flush()
-        session.add(ClaimOccurrence(claim_id=claim.id, article_id=article.id, claimant_actor_id=trump.id,
-                                    claimant_text="Trump", text="Ukraine started the war", sentence=title,
-                                    start=0, end=5, framing="refuted", extractor_version="t"))
-        session.add(Quote(article_id=article.id, speaker_actor_id=trump.id, speaker_text="Trump", kind="direct",
-                          text="They should never have started it", start=0, end=5, quoted=[[0, 5]],
-                          extractor_version="t"))
-        session.add(ClaimStatusChange(claim_id=claim.id, old_status="unchecked", new_status="false",
-                                      reason="Checkers Desk rated it 'False'", url="https://checkers.example/1",
-                                      changed_by="claimwatch", changed_at=when))
+        session.add(
+            ClaimOccurrence(
+                claim_id=claim.id,
+                article_id=article.id,
+                claimant_actor_id=trump.id,
+                claimant_text="Trump",
+                text="Ukraine started the war",
+                sentence=title,
+                start=0,
+                end=5,
+                framing="refuted",
+                extractor_version="t",
+            )
+        )
+        session.add(
+            Quote(
+                article_id=article.id,
+                speaker_actor_id=trump.id,
+                speaker_text="Trump",
+                kind="direct",
+                text="They should never have started it",
+                start=0,
+                end=5,
+                quoted=[[0, 5]],
+                extractor_version="t",
+            )
+        )
+        session.add(
+            ClaimStatusChange(
+                claim_id=claim.id,
+                old_status="unchecked",
+                new_status="false",
+                reason="Checkers Desk rated it 'False'",
+                url="https://checkers.example/1",
+                changed_by="claimwatch",
+                changed_at=when,
+            )
+        )
 
 
 def received(smtp: MailSink) -> list[email.message.EmailMessage]:
@@ -73,17 +121,26 @@ def test_digest_has_every_section_and_links_to_sources(tmp_path: Path, factory, 
     settings = mail_settings(tmp_path, smtp_server)
     add_story(factory, "Trump repeats claim about the war's origin")
     with transaction(factory) as session:
-        session.add(Source(name="Dead Feed", url="https://dead.example/rss", consecutive_failures=5,
-                           last_error="HTTP 503"))
+        session.add(
+            Source(name="Dead Feed", url="https://dead.example/rss", consecutive_failures=5, last_error="HTTP 503")
+        )
     outcome = send_digest(settings, factory, datetime.now(timezone.utc))
     assert outcome.status == "sent"
     [message] = received(smtp_server)
-    assert message["Subject"].startswith(f"[claimwatch] {datetime.now(timezone.utc):%Y-%m-%d}: 1 new claim, 1 status change")
+    assert message["Subject"].startswith(
+        f"[claimwatch] {datetime.now(timezone.utc):%Y-%m-%d}: 1 new claim, 1 status change"
+    )
     assert message["Message-ID"] == outcome.message_id and message["List-Unsubscribe"].startswith("<mailto:")
     plain = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
-    for section in ("NEW CLAIMS", "FACT-CHECK STATUS CHANGES", "MOST REPEATED CLAIMS", "NOTABLE QUOTES",
-                    "NEW ARTICLES", "FEEDS IN TROUBLE"):
+    for section in (
+        "NEW CLAIMS",
+        "FACT-CHECK STATUS CHANGES",
+        "MOST REPEATED CLAIMS",
+        "NOTABLE QUOTES",
+        "NEW ARTICLES",
+        "FEEDS IN TROUBLE",
+    ):
         assert section in plain, section
     assert "Ukraine started the war" in plain and "by Donald Trump" in plain and "refuted 1" in plain
     assert "unchecked -> false" in plain and "Dead Feed: 5 failures in a row" in plain
@@ -148,12 +205,20 @@ def test_an_attempt_cut_short_by_a_dead_process_is_not_resent(tmp_path: Path, fa
     settings = mail_settings(tmp_path, smtp_server)
     add_story(factory, "Story", when=NOW - timedelta(hours=2))
     with transaction(factory) as session:  # what a process killed between 'sending' and the reply leaves
-        session.add(DigestRun(window_start=NOW - timedelta(days=1), window_end=NOW - timedelta(hours=1),
-                              message_id="<digest.killed@monitor.example>", status="sending"))
+        session.add(
+            DigestRun(
+                window_start=NOW - timedelta(days=1),
+                window_end=NOW - timedelta(hours=1),
+                message_id="<digest.killed@monitor.example>",
+                status="sending",
+            )
+        )
     outcome = send_digest(settings, factory, datetime.now(timezone.utc))
     assert outcome.status == "empty" and smtp_server.messages == []
     with factory() as session:
-        killed = session.scalars(select(DigestRun).where(DigestRun.message_id == "<digest.killed@monitor.example>")).one()
+        killed = session.scalars(
+            select(DigestRun).where(DigestRun.message_id == "<digest.killed@monitor.example>")
+        ).one()
     assert killed.status == "uncertain"
 
 
@@ -171,8 +236,10 @@ def test_unreachable_smtp_is_a_sure_failure(tmp_path: Path, factory) -> None:  #
 
 def test_digest_cli_sends_and_reports(tmp_path: Path, smtp_server: MailSink, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     config = tmp_path / "cw.toml"
-    config.write_text(f'data_dir = "data"\n[digest]\nrecipients = ["desk@newsroom.example"]\n'
-                      f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp_server.port}\nsend_when_empty = true\n')
+    config.write_text(
+        f'data_dir = "data"\n[digest]\nrecipients = ["desk@newsroom.example"]\n'
+        f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp_server.port}\nsend_when_empty = true\n'
+    )
     result = runner.invoke(app, ["--config", str(config), "digest"])
     assert result.exit_code == 0, result.output
     assert "digest sent" in result.output and len(smtp_server.messages) == 1

@@ -25,7 +25,7 @@ from claimwatch.jobs.factchecks import FactCheckSummary, fetch_api, import_file,
 from claimwatch.jobs.fetch import fetch_feeds
 from claimwatch.store.claims import merge_claims, split_claim, spread
 from claimwatch.store.db import transaction
-from claimwatch.store.factchecks import decide_link, rank_factchecks, refresh_status, set_status, upsert_factchecks
+from claimwatch.store.factchecks import decide_link, rank_factchecks, refresh_status, set_status
 from claimwatch.store.models import (
     Article,
     Claim,
@@ -44,9 +44,19 @@ SCALE = RatingScale(load_config().factchecks.ratings)
 
 @pytest.mark.parametrize(
     ("written", "normalised"),
-    [("False", "false"), ("Pants on Fire!", "false"), ("Mostly False", "mostly false"), ("Half True", "mixed"),
-     ("Missing context", "mixed"), ("TRUE", "true"), ("Unproven", "unproven"), ("Satire", "other"),
-     ("Something new entirely", "other"), ("This claim is mostly false.", "mostly false"), ("", None)],
+    [
+        ("False", "false"),
+        ("Pants on Fire!", "false"),
+        ("Mostly False", "mostly false"),
+        ("Half True", "mixed"),
+        ("Missing context", "mixed"),
+        ("TRUE", "true"),
+        ("Unproven", "unproven"),
+        ("Satire", "other"),
+        ("Something new entirely", "other"),
+        ("This claim is mostly false.", "mostly false"),
+        ("", None),
+    ],
 )
 def test_rating_scale(written: str, normalised: str | None) -> None:
     assert SCALE.normalise(written) == normalised
@@ -87,16 +97,24 @@ def test_import_is_idempotent(tmp_path: Path, factory: sessionmaker[Session]) ->
 
 
 def test_claimreview_markup_in_its_shapes() -> None:
-    single, problems = parse_claim_reviews((FIXTURES / "claimreview-single.html").read_bytes(), "https://checkers.example/p")
+    single, problems = parse_claim_reviews(
+        (FIXTURES / "claimreview-single.html").read_bytes(), "https://checkers.example/p"
+    )
     assert problems == []
     [review] = single
     assert (review.claim_reviewed, review.rating_text, review.publisher, review.claimant) == (
-        "Ukraine started the war with Russia.", "False", "Checkers Desk", "Donald Trump")
+        "Ukraine started the war with Russia.",
+        "False",
+        "Checkers Desk",
+        "Donald Trump",
+    )
     assert review.url == "https://checkers.example/2025/02/ukraine-did-not-start-war"
     assert review.review_date == datetime(2025, 2, 21, 9, tzinfo=timezone.utc)
     assert review.appearances == ("https://video.example/1",)
     assert review.claim_date == datetime(2025, 2, 18, tzinfo=timezone.utc)
-    graph, problems = parse_claim_reviews((FIXTURES / "claimreview-graph-and-broken.html").read_bytes(), "https://t.example/p")
+    graph, problems = parse_claim_reviews(
+        (FIXTURES / "claimreview-graph-and-broken.html").read_bytes(), "https://t.example/p"
+    )
     assert [(r.claim_reviewed, r.rating_text, r.claimant) for r in graph] == [
         ("The United States gave Ukraine 350 billion dollars", "Mostly False", None),
         ("Zelensky's approval rating is 4 percent", "1/6", "Donald Trump"),
@@ -109,12 +127,18 @@ def test_claimreview_markup_in_its_shapes() -> None:
 def test_factchecker_feed_pages_bring_their_claim_reviews(
     tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]
 ) -> None:
-    site.add("/feed", '<?xml version="1.0"?><rss version="2.0"><channel><title>Checkers</title>'
-             '<item><title>No, Ukraine did not start the war</title><link>{base}/review</link></item>'
-             "</channel></rss>", content_type="application/rss+xml")
+    site.add(
+        "/feed",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Checkers</title>'
+        "<item><title>No, Ukraine did not start the war</title><link>{base}/review</link></item>"
+        "</channel></rss>",
+        content_type="application/rss+xml",
+    )
     site.add("/review", (FIXTURES / "claimreview-single.html").read_text())
     settings = make_settings(tmp_path)
-    settings = settings.model_copy(update={"feeds": [FeedSettings(name="Checkers", url=site.url("/feed"), kind="factcheck")]})
+    settings = settings.model_copy(
+        update={"feeds": [FeedSettings(name="Checkers", url=site.url("/feed"), kind="factcheck")]}
+    )
     fetch_feeds(settings, factory)
     with factory() as session:
         [check] = session.scalars(select(FactCheck)).all()
@@ -136,11 +160,18 @@ def test_api_pages_are_followed_and_the_key_never_leaks(
     site.routes["/v1alpha1/claims:search"] = api
     monkeypatch.setenv(API_KEY_ENV, "secret-test-key")
     settings = make_settings(tmp_path, retries=0)
-    settings = settings.model_copy(update={
-        "watchlist": [], "topics": [],
-        "factchecks": settings.factchecks.model_copy(update={
-            "api_url": site.url("/v1alpha1/claims:search"), "api_queries": ["Ukraine started the war", "fail please"]}),
-    })
+    settings = settings.model_copy(
+        update={
+            "watchlist": [],
+            "topics": [],
+            "factchecks": settings.factchecks.model_copy(
+                update={
+                    "api_url": site.url("/v1alpha1/claims:search"),
+                    "api_queries": ["Ukraine started the war", "fail please"],
+                }
+            ),
+        }
+    )
     summary = FactCheckSummary()
     fetch_api(settings, factory, summary)
     assert summary.new == 3
@@ -157,13 +188,29 @@ def test_api_pages_are_followed_and_the_key_never_leaks(
 
 
 def _claim_with_occurrence(session: Session, text: str, outlet: str = "Kyiv Wire") -> Claim:
-    article = Article(url=f"https://news.example/{abs(hash((text, outlet)))}", outlet=outlet, text=text,
-                      content_hash="h", relevant=True, published_at=datetime(2025, 2, 20, tzinfo=timezone.utc))
+    article = Article(
+        url=f"https://news.example/{abs(hash((text, outlet)))}",
+        outlet=outlet,
+        text=text,
+        content_hash="h",
+        relevant=True,
+        published_at=datetime(2025, 2, 20, tzinfo=timezone.utc),
+    )
     claim = Claim(text=text, normalized=text.casefold())
     session.add_all([article, claim])
     session.flush()
-    session.add(ClaimOccurrence(claim_id=claim.id, article_id=article.id, text=text, sentence=text, start=0,
-                                end=len(text), framing="reported", extractor_version="test"))
+    session.add(
+        ClaimOccurrence(
+            claim_id=claim.id,
+            article_id=article.id,
+            text=text,
+            sentence=text,
+            start=0,
+            end=len(text),
+            framing="reported",
+            extractor_version="test",
+        )
+    )
     session.flush()
     return claim
 
@@ -182,8 +229,9 @@ def test_matching_uses_the_index_and_links_with_status_history(tmp_path: Path, f
     match_all(settings, factory, summary)
     with factory() as session:
         links = session.scalars(select(ClaimFactCheck).where(ClaimFactCheck.claim_id == war_id)).all()
-        assert [(l.status, l.method, l.created_by) for l in links if l.status == "confirmed"] == [
-            ("confirmed", "fulltext+rescore", "claimwatch")]
+        assert [(link.status, link.method, link.created_by) for link in links if link.status == "confirmed"] == [
+            ("confirmed", "fulltext+rescore", "claimwatch")
+        ]
         assert session.get(Claim, war_id).status == "false"
         assert session.get(Claim, other_id).status == "unchecked"
         [change] = session.scalars(select(ClaimStatusChange).where(ClaimStatusChange.claim_id == war_id)).all()
@@ -197,12 +245,24 @@ def test_matching_uses_the_index_and_links_with_status_history(tmp_path: Path, f
 def test_manual_status_wins_until_handed_back(factory: sessionmaker[Session]) -> None:
     with transaction(factory) as session:
         claim = _claim_with_occurrence(session, "Ukraine started the war")
-        check = FactCheck(external_id="x1", claim_reviewed="Ukraine started the war", rating="false",
-                          rating_text="False", origin="import", publisher="Checkers Desk")
+        check = FactCheck(
+            external_id="x1",
+            claim_reviewed="Ukraine started the war",
+            rating="false",
+            rating_text="False",
+            origin="import",
+            publisher="Checkers Desk",
+        )
         session.add(check)
         session.flush()
-        link = ClaimFactCheck(claim_id=claim.id, factcheck_id=check.id, status="suggested", score=0.6,
-                              method="fulltext+rescore", created_by="claimwatch")
+        link = ClaimFactCheck(
+            claim_id=claim.id,
+            factcheck_id=check.id,
+            status="suggested",
+            score=0.6,
+            method="fulltext+rescore",
+            created_by="claimwatch",
+        )
         session.add(link)
         session.flush()
         refresh_status(session, claim)
@@ -214,10 +274,17 @@ def test_manual_status_wins_until_handed_back(factory: sessionmaker[Session]) ->
         assert claim.status == "mixed" and claim.status_manual
         set_status(session, claim.id, "auto", note=None, url=None, by="ana")
         assert claim.status == "false" and not claim.status_manual
-        history = [(c.old_status, c.new_status, c.changed_by) for c in
-                   session.scalars(select(ClaimStatusChange).where(ClaimStatusChange.claim_id == claim.id)
-                                   .order_by(ClaimStatusChange.id))]
-    assert history == [("unchecked", "false", "claimwatch"), ("false", "mixed", "ana"), ("mixed", "false", "claimwatch")]
+        history = [
+            (c.old_status, c.new_status, c.changed_by)
+            for c in session.scalars(
+                select(ClaimStatusChange).where(ClaimStatusChange.claim_id == claim.id).order_by(ClaimStatusChange.id)
+            )
+        ]
+    assert history == [
+        ("unchecked", "false", "claimwatch"),
+        ("false", "mixed", "ana"),
+        ("mixed", "false", "claimwatch"),
+    ]
 
 
 def test_merge_and_split_keep_their_history(factory: sessionmaker[Session]) -> None:
@@ -230,7 +297,9 @@ def test_merge_and_split_keep_their_history(factory: sessionmaker[Session]) -> N
         moved = [o.id for o in session.scalars(select(ClaimOccurrence).where(ClaimOccurrence.claim_id == a.id))][1:]
         new = split_claim(session, a.id, moved, text="Kyiv is responsible for the war", note="different", by="ana")
         assert spread(session, new.id).occurrences == 1 and spread(session, a.id).occurrences == 1
-        edits = [(e.kind, e.edited_by, e.occurrence_ids) for e in session.scalars(select(ClaimEdit).order_by(ClaimEdit.id))]
+        edits = [
+            (e.kind, e.edited_by, e.occurrence_ids) for e in session.scalars(select(ClaimEdit).order_by(ClaimEdit.id))
+        ]
         with pytest.raises(ValueError):
             split_claim(session, a.id, [999_999], text="x", note=None, by="ana")
     assert [kind for kind, _by, _ids in edits] == ["merge", "split"] and edits[1][2] == moved
@@ -239,8 +308,12 @@ def test_merge_and_split_keep_their_history(factory: sessionmaker[Session]) -> N
 def test_match_cli_prints_trec_lines(tmp_path: Path) -> None:
     assert runner.invoke(app, ["factchecks", "import", str(FIXTURES / "factchecks.csv")]).exit_code == 0
     queries = tmp_path / "q.jsonl"
-    queries.write_text(json.dumps({"id": "q1", "text": "Zelensky's approval is only 4%"}) + "\n"
-                       + json.dumps({"id": "q2", "text": "the United States handed Kyiv $350 billion"}) + "\n")
+    queries.write_text(
+        json.dumps({"id": "q1", "text": "Zelensky's approval is only 4%"})
+        + "\n"
+        + json.dumps({"id": "q2", "text": "the United States handed Kyiv $350 billion"})
+        + "\n"
+    )
     result = runner.invoke(app, ["factchecks", "match", str(queries), "--top", "2", "--format", "trec"])
     assert result.exit_code == 0, result.output
     lines = [line.split() for line in result.stdout.splitlines()]
@@ -260,8 +333,21 @@ def test_claims_cli_set_status_and_show(tmp_path: Path, monkeypatch: pytest.Monk
     factory = open_store(f"sqlite:///{tmp_path / 'data' / 'claimwatch.db'}")
     with transaction(factory) as session:
         claim_id = _claim_with_occurrence(session, "Ukraine started the war").id
-    result = runner.invoke(app, ["claims", "set-status", str(claim_id), "false", "--note", "debunked",
-                                 "--url", "https://checkers.example/x", "--by", "ana"])
+    result = runner.invoke(
+        app,
+        [
+            "claims",
+            "set-status",
+            str(claim_id),
+            "false",
+            "--note",
+            "debunked",
+            "--url",
+            "https://checkers.example/x",
+            "--by",
+            "ana",
+        ],
+    )
     assert result.exit_code == 0, result.output
     shown = runner.invoke(app, ["claims", "show", str(claim_id)])
     assert "status false, set by a researcher" in shown.output and "unchecked → false by ana: debunked" in shown.output

@@ -18,7 +18,11 @@ RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
 <item><title>Rare earth talks stall in Kyiv</title><link>{base}/a1</link><guid>a1</guid>
 <description>Ukraine says the minerals draft lacks guarantees.</description></item>
 </channel></rss>"""
-PAGE = "<html><body><article><h1>Rare earth talks stall</h1>" + "<p>Ukraine and the minerals deal. " * 40 + "</p></article></body></html>"
+PAGE = (
+    "<html><body><article><h1>Rare earth talks stall</h1>"
+    + "<p>Ukraine and the minerals deal. " * 40
+    + "</p></article></body></html>"
+)
 
 
 def _sources(factory: sessionmaker[Session]) -> dict[str, Source]:
@@ -34,8 +38,11 @@ def test_second_cycle_sends_validators_and_a_304_stores_nothing(
 
         if handler.headers.get("If-None-Match") == '"v1"':
             return Route(304)
-        return Route(200, RSS.replace("{base}", site.base_url).encode(),
-                     {"Content-Type": "application/rss+xml", "ETag": '"v1"', "Last-Modified": "Sat, 15 Feb 2025 10:00:00 GMT"})
+        return Route(
+            200,
+            RSS.replace("{base}", site.base_url).encode(),
+            {"Content-Type": "application/rss+xml", "ETag": '"v1"', "Last-Modified": "Sat, 15 Feb 2025 10:00:00 GMT"},
+        )
 
     site.routes["/feed"] = feed
     site.add("/a1", PAGE)
@@ -54,10 +61,15 @@ def test_second_cycle_sends_validators_and_a_304_stores_nothing(
     assert "claimwatch/" in feed_requests[0]["user-agent"]
     with factory() as session:
         assert len(session.scalars(select(Article)).all()) == 1
-        assert [log.outcome for log in session.scalars(select(FetchLog).order_by(FetchLog.id))] == ["ok", "not_modified"]
+        assert [log.outcome for log in session.scalars(select(FetchLog).order_by(FetchLog.id))] == [
+            "ok",
+            "not_modified",
+        ]
 
 
-def test_one_bad_feed_never_stops_the_others(tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]) -> None:
+def test_one_bad_feed_never_stops_the_others(
+    tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]
+) -> None:
     with socket.socket() as probe:  # a port with nothing listening: connection refused
         probe.bind(("127.0.0.1", 0))
         dead_port = probe.getsockname()[1]
@@ -66,8 +78,12 @@ def test_one_bad_feed_never_stops_the_others(tmp_path: Path, site: LoopbackSite,
     site.add("/boom", "oops", status=503, content_type="text/plain")
     site.add("/good", RSS, content_type="application/rss+xml")
     site.add("/a1", PAGE)
-    site.add("/gz", gzip.compress(RSS.replace("{base}", site.base_url).encode()),
-             content_type="application/rss+xml", headers={"Content-Encoding": "gzip"})
+    site.add(
+        "/gz",
+        gzip.compress(RSS.replace("{base}", site.base_url).encode()),
+        content_type="application/rss+xml",
+        headers={"Content-Encoding": "gzip"},
+    )
     feeds = [
         ("Gone", site.url("/gone")),
         ("Refused", f"http://127.0.0.1:{dead_port}/feed"),
@@ -97,7 +113,9 @@ def test_one_bad_feed_never_stops_the_others(tmp_path: Path, site: LoopbackSite,
     assert again["Gone"] == "skipped" and again["Good"] == "ok"
 
 
-def test_guard_refuses_loopback_unless_allowed(tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]) -> None:
+def test_guard_refuses_loopback_unless_allowed(
+    tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]
+) -> None:
     site.add("/good", RSS, content_type="application/rss+xml")
     settings = make_settings(tmp_path, [("Loop", site.url("/good"))], allow_private_addresses=False)
     [outcome] = fetch_feeds(settings, factory)
@@ -105,14 +123,22 @@ def test_guard_refuses_loopback_unless_allowed(tmp_path: Path, site: LoopbackSit
     assert site.requests == []
 
 
-def test_oversized_and_redirect_loops_are_refused(tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]) -> None:
+def test_oversized_and_redirect_loops_are_refused(
+    tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]
+) -> None:
     site.add("/huge", RSS + " " * 5000, content_type="application/rss+xml")
     site.add("/loop", "", status=302, headers={"Location": "/loop"})
-    site.add("/bomb", gzip.compress(b"<rss>" + b" " * 200_000 + b"</rss>"), content_type="application/rss+xml",
-             headers={"Content-Encoding": "gzip"})
+    site.add(
+        "/bomb",
+        gzip.compress(b"<rss>" + b" " * 200_000 + b"</rss>"),
+        content_type="application/rss+xml",
+        headers={"Content-Encoding": "gzip"},
+    )
     settings = make_settings(
-        tmp_path, [("Huge", site.url("/huge")), ("Loop", site.url("/loop")), ("Bomb", site.url("/bomb"))],
-        max_body_bytes=4096, max_redirects=3,
+        tmp_path,
+        [("Huge", site.url("/huge")), ("Loop", site.url("/loop")), ("Bomb", site.url("/bomb"))],
+        max_body_bytes=4096,
+        max_redirects=3,
     )
     outcomes = {o.name: o for o in fetch_feeds(settings, factory)}
     assert "4096-byte cap" in outcomes["Huge"].error

@@ -23,7 +23,11 @@ from claimwatch.store.sources import DISABLE_AFTER_FAILURES, record_failure
 
 from .conftest import FIXTURES, LoopbackSite, Route, make_settings
 
-LONG = "<p>" + "Ukraine and the United States discussed the rare earth minerals deal and security guarantees. " * 8 + "</p>"
+LONG = (
+    "<p>"
+    + "Ukraine and the United States discussed the rare earth minerals deal and security guarantees. " * 8
+    + "</p>"
+)
 
 
 def rss(*items: tuple[str, str], extra: str = "") -> str:
@@ -32,7 +36,9 @@ def rss(*items: tuple[str, str], extra: str = "") -> str:
 
 
 def page(title: str, head: str = "") -> str:
-    return f"<html><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>{LONG}</article></body></html>"
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>{LONG}</article></body></html>"
+    )
 
 
 def sequence(*routes: Route):  # type: ignore[no-untyped-def]
@@ -113,11 +119,15 @@ def test_cache_control_max_age_sets_the_next_check(tmp_path: Path, site: Loopbac
 
 def test_redirects_and_rel_canonical_lead_to_one_article(tmp_path: Path, site: LoopbackSite, factory) -> None:  # type: ignore[no-untyped-def]
     site.add("/old-feed", "", status=301, headers={"Location": "/feed"})
-    site.add("/feed", rss(
-        ("Minerals deal stalls over guarantees", "{base}/go/1"),
-        ("Minerals deal stalls over guarantees (updated)", "{base}/story/minerals?utm_source=feed"),
-        ("Hostile canonical", "{base}/hostile"),
-    ), content_type="application/rss+xml")
+    site.add(
+        "/feed",
+        rss(
+            ("Minerals deal stalls over guarantees", "{base}/go/1"),
+            ("Minerals deal stalls over guarantees (updated)", "{base}/story/minerals?utm_source=feed"),
+            ("Hostile canonical", "{base}/hostile"),
+        ),
+        content_type="application/rss+xml",
+    )
     site.add("/go/1", "", status=302, headers={"Location": "/r/2"})
     site.add("/r/2", "", status=307, headers={"Location": "/story/minerals"})
     site.add("/story/minerals", page("Minerals deal stalls", '<link rel="canonical" href="{base}/story/minerals">'))
@@ -176,8 +186,9 @@ def test_feed_is_disabled_after_many_failures(factory) -> None:  # type: ignore[
         session.flush()
         for _ in range(DISABLE_AFTER_FAILURES):
             assert source.enabled
-            record_failure(session, source, status=500, error="HTTP 500",
-                           log=FetchLog(source_id=source.id, outcome="error"))
+            record_failure(
+                session, source, status=500, error="HTTP 500", log=FetchLog(source_id=source.id, outcome="error")
+            )
         assert not source.enabled and source.next_check_at - utcnow() <= timedelta(days=1)
 
 
@@ -209,7 +220,9 @@ def test_guard_vets_every_resolved_address(monkeypatch: pytest.MonkeyPatch) -> N
     assert public_address("public.example", 443) == "93.184.215.14"
 
 
-def test_guard_refuses_a_redirect_to_loopback_with_nothing_sent(monkeypatch: pytest.MonkeyPatch, site: LoopbackSite) -> None:
+def test_guard_refuses_a_redirect_to_loopback_with_nothing_sent(
+    monkeypatch: pytest.MonkeyPatch, site: LoopbackSite
+) -> None:
     """A public-looking name whose DNS answer is loopback: refused at connect, so the server sees nothing."""
     real = socket.getaddrinfo
 

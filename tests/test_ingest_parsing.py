@@ -44,7 +44,9 @@ def test_rss091_in_latin1() -> None:
 
 def test_rss10_and_atom03() -> None:
     rdf = _parse("rss10-rdf.xml").entries
-    assert [(e.title, e.author) for e in rdf] == [("Grain corridor traffic holds steady & insurers relax", "Iryna Bondar")]
+    assert [(e.title, e.author) for e in rdf] == [
+        ("Grain corridor traffic holds steady & insurers relax", "Iryna Bondar")
+    ]
     assert rdf[0].published_at == datetime(2025, 2, 19, 6, 15, tzinfo=timezone.utc)
     atom = _parse("atom03.xml").entries
     assert atom[0].url == "https://gazette.example/envoy-visit"
@@ -67,8 +69,10 @@ def test_html_page_is_not_a_feed() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("HTTPS://News.Example.COM:443/World/Story/?utm_source=rss&utm_medium=x&id=7#comments",
-         "https://news.example.com/World/Story?id=7"),
+        (
+            "HTTPS://News.Example.COM:443/World/Story/?utm_source=rss&utm_medium=x&id=7#comments",
+            "https://news.example.com/World/Story?id=7",
+        ),
         ("http://news.example:80/a?fbclid=abc&gclid=def", "http://news.example/a"),
         ("https://news.example:8443/a/", "https://news.example:8443/a"),
         ("https://news.example", "https://news.example/"),
@@ -160,9 +164,15 @@ def test_search_urls_are_built_from_topic_terms() -> None:
     [
         ("https://news.google.com/url?sa=t&url=https%3A%2F%2Fwire.example%2Fa%3Fid%3D1", "https://wire.example/a?id=1"),
         ("https://l.facebook.com/l.php?u=https%3A%2F%2Fwire.example%2Fb&h=AT0", "https://wire.example/b"),
-        ("https://www.google.com/url?q=https://news.google.com/url?url=https://wire.example/c", "https://wire.example/c"),
+        (
+            "https://www.google.com/url?q=https://news.google.com/url?url=https://wire.example/c",
+            "https://wire.example/c",
+        ),
         ("https://news.google.com/rss/articles/CBMiWmh0?oc=5", "https://news.google.com/rss/articles/CBMiWmh0?oc=5"),
-        ("https://www.bing.com/news/apiclick.aspx?url=javascript:alert(1)", "https://www.bing.com/news/apiclick.aspx?url=javascript:alert(1)"),
+        (
+            "https://www.bing.com/news/apiclick.aspx?url=javascript:alert(1)",
+            "https://www.bing.com/news/apiclick.aspx?url=javascript:alert(1)",
+        ),
     ],
 )
 def test_aggregator_links_are_unwrapped(wrapped: str, target: str) -> None:
