@@ -160,6 +160,7 @@ class DigestSettings(_Section):
     send_retries: int = Field(default=3, ge=0, le=10, description="Extra tries after a send that surely failed.")
     retry_backoff: float = Field(default=5.0, ge=0)
     quotes: int = Field(default=8, ge=0, description="Notable quotes shown.")
+    claims: int = Field(default=15, ge=1, description="New claims shown (the most widely spread first).")
     repeated_claims: int = Field(default=5, ge=0, description="Most repeated claims shown.")
 
 

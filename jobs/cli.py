@@ -409,11 +409,16 @@ def demo(
         console.print(f"demo corpus served at {base_url}; store: {demo_config.database_url}")
         factory = _store(demo_config)
         _cycle(demo_config, factory)
-    console.print(
-        f"\nExplore it:  sqlite3 {data_dir / 'claimwatch.db'} "
-        '"select a.name, count(*) from mentions m join actors a on a.id = m.actor_id '
-        'group by a.name order by 2 desc limit 10"'
+    _built, html_path, _eml = digest_mod.preview(
+        demo_config, factory, datetime.now(timezone.utc), data_dir / "digest.html"
     )
+    database = data_dir / "claimwatch.db"
+    console.print(f"\nThe digest it would send: {html_path}")
+    console.print(
+        f"Explore it:  sqlite3 {database} "
+        '"select c.text, o.framing, o.claimant_text from claim_occurrences o join claims c on c.id = o.claim_id"'
+    )
+    console.print(f"             CLAIMWATCH_DATA_DIR={data_dir} claimwatch claims list")
 
 
 factchecks_app = typer.Typer(help="Fact-checks: gather, import, match to claims.", no_args_is_help=True)

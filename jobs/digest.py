@@ -47,6 +47,7 @@ class Digest:
     quotes: list[digests.QuoteItem] = field(default_factory=list)
     articles: list[ArticleItem] = field(default_factory=list)
     troubled_feeds: list[Source] = field(default_factory=list)
+    claims_shown: int = 15
 
     @property
     def by_outlet(self) -> list[tuple[str, list[ArticleItem]]]:
@@ -81,6 +82,7 @@ def build_digest(session: Session, settings: Settings, start: datetime, end: dat
         quotes=digests.notable_quotes(session, start, end, key_actors, settings.digest.quotes),
         articles=new_articles(session, start, end),
         troubled_feeds=troubled_feeds(session),
+        claims_shown=settings.digest.claims,
     )
 
 

@@ -115,14 +115,24 @@ def notable_quotes(
     if not key_actors or limit == 0:
         return []
     rows = session.execute(
-        select(Quote, Actor.name, Article.outlet, Article.url)
+        select(Quote, Actor.name, Article.outlet, Article.url, Article.text)
         .join(Actor, Actor.id == Quote.speaker_actor_id)
         .join(Article, Article.id == Quote.article_id)
         .where(Article.fetched_at >= start, Article.fetched_at < end, Actor.name.in_(key_actors))
         .order_by((Quote.kind == "indirect"), Quote.id)
         .limit(limit)
     ).all()
-    return [QuoteItem(name, q.text, q.kind, outlet or "", url) for q, name, outlet, url in rows]
+    return [
+        # A direct quote split by its attribution reads as its quoted words alone.
+        QuoteItem(
+            name,
+            " ".join(body[s:e] for s, e in q.quoted) if q.kind == "direct" and q.quoted else q.text,
+            q.kind,
+            outlet or "",
+            url,
+        )
+        for q, name, outlet, url, body in rows
+    ]
 
 
 def begin_attempt(

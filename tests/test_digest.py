@@ -144,6 +144,7 @@ def test_digest_has_every_section_and_links_to_sources(tmp_path: Path, factory, 
         assert section in plain, section
     assert "Ukraine started the war" in plain and "by Donald Trump" in plain and "refuted 1" in plain
     assert "unchecked -> false" in plain and "Dead Feed: 5 failures in a row" in plain
+    assert 'Donald Trump: "Trump" (Kyiv Wire)' in plain  # a direct quote shows its quoted words
     assert 'href="https://news.example/' in html and "https://checkers.example/1" in html
 
 
