@@ -12,11 +12,11 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -55,6 +55,7 @@ from .lock import LockHeld, store_lock
 from .logs import JsonFormatter
 from .scheduler import Daemon, next_fire, triggers
 
+T = TypeVar("T")
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT, EXIT_LOCKED = 1, 3, 4, 5, 6, 7
 
 app = typer.Typer(
@@ -518,6 +519,17 @@ def factchecks_match(
                 print(f"{query_id} Q0 {factcheck.external_id} {rank} {score:.4f} claimwatch")
 
 
+def _researcher_edit(work: Callable[[Session], T]) -> T:
+    """Run a researcher's change in one transaction; an unknown id or a refused change exits with code 6."""
+    settings = _settings()
+    factory = _store(settings)
+    try:
+        with transaction(factory) as session:
+            return work(session)
+    except (LookupError, ValueError) as exc:  # ClaimNotFound is a LookupError
+        raise _fail(EXIT_INPUT, str(exc)) from exc
+
+
 @claims_app.command("list")
 def claims_list(
     limit: Annotated[int, typer.Option(help="How many claims.")] = 30,
@@ -592,14 +604,7 @@ def claims_set_status(
     by: Annotated[str, typer.Option(help="Who is making the change.")] = "researcher",
 ) -> None:
     """Set or override a claim's fact-check status; the change goes into its history."""
-    settings = _settings()
-    factory = _store(settings)
-    try:
-        with transaction(factory) as session:
-            claim = set_status(session, claim_id, status, note=note, url=url, by=by)
-            new_status = claim.status
-    except (ClaimNotFound, ValueError) as exc:
-        raise _fail(EXIT_INPUT, str(exc)) from exc
+    new_status = _researcher_edit(lambda s: set_status(s, claim_id, status, note=note, url=url, by=by).status)
     console.print(f"claim {claim_id}: status {new_status}")
 
 
@@ -612,13 +617,7 @@ def claims_link(
     """Confirm or reject a suggested link between a claim and a fact-check."""
     if decision not in ("confirm", "reject"):
         raise _fail(2, "decision must be confirm or reject")
-    settings = _settings()
-    factory = _store(settings)
-    try:
-        with transaction(factory) as session:
-            decide_link(session, link_id, "confirmed" if decision == "confirm" else "rejected", by)
-    except LookupError as exc:
-        raise _fail(EXIT_INPUT, str(exc)) from exc
+    _researcher_edit(lambda s: decide_link(s, link_id, "confirmed" if decision == "confirm" else "rejected", by))
     console.print(f"link {link_id}: {decision}ed")
 
 
@@ -630,13 +629,7 @@ def claims_merge(
     by: Annotated[str, typer.Option(help="Who.")] = "researcher",
 ) -> None:
     """Merge two canonical claims; the edit is kept in claim_edits."""
-    settings = _settings()
-    factory = _store(settings)
-    try:
-        with transaction(factory) as session:
-            merge_claims(session, keep, other, note=note, by=by)
-    except (ClaimNotFound, ValueError) as exc:
-        raise _fail(EXIT_INPUT, str(exc)) from exc
+    _researcher_edit(lambda s: merge_claims(s, keep, other, note=note, by=by))
     console.print(f"claim {other} merged into claim {keep}")
 
 
@@ -649,14 +642,7 @@ def claims_split(
     by: Annotated[str, typer.Option(help="Who.")] = "researcher",
 ) -> None:
     """Move some occurrences of a claim to a new claim; the edit is kept in claim_edits."""
-    settings = _settings()
-    factory = _store(settings)
-    try:
-        with transaction(factory) as session:
-            new = split_claim(session, claim_id, occurrences, text=text, note=note, by=by)
-            new_id = new.id
-    except (ClaimNotFound, ValueError) as exc:
-        raise _fail(EXIT_INPUT, str(exc)) from exc
+    new_id = _researcher_edit(lambda s: split_claim(s, claim_id, occurrences, text=text, note=note, by=by).id)
     console.print(f"new claim {new_id} with {len(occurrences)} occurrences from claim {claim_id}")
 
 

@@ -44,7 +44,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 # Database objects that migrations create outside the models (the fact-check full-text index).
-OUTSIDE_MODELS_PREFIXES = ("factchecks_fts", "ix_factchecks_fts")
+OUTSIDE_MODELS_PREFIXES = ("factchecks_fts", "ix_factchecks_fts", "search_vector")
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
