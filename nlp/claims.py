@@ -5,6 +5,8 @@ each one, how check-worthy it is, and whether it restates a watchlist claim.
   `X suggested the deal would provide "…"`); the claimant is the quote's speaker.
 - Accusations are rewritten as the proposition they assert: "Trump falsely accused the Ukrainian leader of
   starting the war" → "the Ukrainian leader started the war", claimant Donald Trump.
+- Asserted claims: the outlet's own check-worthy statements (figures, names, facts) outside any quote or
+  attribution, from a check-worthiness of 0.75 up.
 - Framing: `refuted` when the sentence marks the claim as false or disputed (falsely, baseless, debunked,
   without evidence, denied, …) or the claim itself is negated against a watchlist claim; `reported` when it is
   attributed; `asserted` when the outlet states it in its own voice.
@@ -26,7 +28,7 @@ from claimwatch.config.settings import WatchlistClaim
 from .actors import Actor, AliasTable
 from .checkworthiness import checkworthiness
 from .quotes import Quote
-from .speakers import CLAUSE_CUES, SpeakerResolver, subject_of
+from .speakers import CLAUSE_CUES, SpeakerResolver, is_cue, subject_of
 
 REFUTING_WORDS = frozenset(
     """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
@@ -49,6 +51,8 @@ OBJECT_CLASSES = {
     "war": {"war", "conflict", "invasion", "fighting", "hostility", "aggression"},
 }
 ACCUSING = {"accuse": "of", "blame": "for"}
+# An outlet's own statement becomes a claim from this check-worthiness up: figures, names, facts.
+ASSERTED_THRESHOLD = 0.75
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
 IRREGULAR_PAST = {
     "begin": "began",
@@ -297,8 +301,34 @@ def extract_claims(
 
     if watchlist is not None:
         _link_watchlist(doc, claims, watchlist, subject_names, resolver)
+    claims.extend(_asserted(doc, claims, quotes, resolver))
     claims.sort(key=lambda c: c.start)
     return claims
+
+
+def _asserted(doc: Doc, claims: Sequence[Claim], quotes: Sequence[Quote], resolver: SpeakerResolver) -> list[Claim]:
+    """Check-worthy statements the outlet makes in its own voice: sentences outside quotation marks and
+    attributions, holding no other claim, that end like a sentence and score at least ASSERTED_THRESHOLD."""
+    taken = [(c.start, c.end) for c in claims] + [(q.start, q.end) for q in quotes]
+    found = []
+    for sentence in doc.sents:
+        text = sentence.text.strip()
+        if not text.endswith((".", "!")) or resolver.in_quote(sentence.start_char):
+            continue
+        if any(s < sentence.end_char and sentence.start_char < e for s, e in taken):
+            continue
+        if any(is_cue(t) for t in sentence) or any(c in text for c in '“”"'):
+            continue
+        score = checkworthiness(sentence, attributed=False)
+        if score < ASSERTED_THRESHOLD:
+            continue
+        end = sentence.end_char - (len(sentence.text) - len(sentence.text.rstrip()))
+        found.append(
+            Claim(
+                text=text, start=sentence.start_char, end=end, framing="asserted", checkworthiness=score, sentence=text
+            )
+        )
+    return found
 
 
 def _accusation(verb: Token, resolver: SpeakerResolver) -> Claim | None:

@@ -110,3 +110,16 @@ def test_other_propositions_do_not_link(bare_extractor: Extractor, sentence: str
 )
 def test_past_tense(lemma: str, past: str) -> None:
     assert past_tense(lemma) == past
+
+
+def test_outlets_own_checkworthy_statements_are_asserted_claims(bare_extractor: Extractor) -> None:
+    text = (
+        "Russia launched its full-scale invasion of Ukraine on 24 February 2022.\n"
+        "It was a strange and sad day for everyone.\n"
+        "Officials said that 40 percent of the grid was damaged.\n"
+    )
+    claims = bare_extractor.extract(text).claims
+    asserted = [c for c in claims if c.framing == "asserted"]
+    assert [c.text for c in asserted] == ["Russia launched its full-scale invasion of Ukraine on 24 February 2022."]
+    assert asserted[0].claimant is None and asserted[0].checkworthiness >= 0.75
+    assert [c.framing for c in claims if "40 percent" in c.text] == ["reported"]
