@@ -16,10 +16,6 @@ from lxml import html as lxml_html
 from .factcheck_record import FactCheckRecord, parse_date
 
 
-class ClaimReviewError(Exception):
-    """A JSON-LD script on the page could not be read."""
-
-
 def _objects(data: object) -> Iterator[dict[str, object]]:
     if isinstance(data, list):
         for item in data:
