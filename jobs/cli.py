@@ -224,12 +224,12 @@ def run(
             _cycle(settings, factory)
             return
         with _model_errors():
-            build_extractor(settings)  # fail now, not at the first cycle, when the model is missing
+            extractor = build_extractor(settings)  # fail now, not at the first cycle, when the model is missing
         err.print(
             f"claimwatch daemon (pid {os.getpid()}): cycle every {settings.schedule.fetch_every_minutes:g} "
             "min; SIGTERM/Ctrl-C stops, SIGHUP reloads the config"
         )
-        Daemon(lambda: load_config(state.config_path), factory).run()
+        Daemon(lambda: load_config(state.config_path), factory, extractor).run()
 
 
 @app.command()
@@ -358,9 +358,10 @@ def status() -> None:
         jobs.add_column(column)
     last = {r.job: r for r in runs}
     now = datetime.now(timezone.utc)
-    for job in sorted(set(triggers(settings)) | set(last)):
+    schedule = triggers(settings)
+    for job in sorted(set(schedule) | set(last)):
         r = last.get(job)
-        upcoming = next_fire(job, settings, r.started_at if r else None, now) if job in triggers(settings) else None
+        upcoming = next_fire(schedule[job][0], r.started_at if r else None, now) if job in schedule else None
         upcoming_text = (
             f"{upcoming.astimezone(ZoneInfo(settings.schedule.timezone)):%Y-%m-%d %H:%M %Z}" if upcoming else ""
         )

@@ -35,6 +35,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
+from claimwatch.nlp.extract import Extractor
 from claimwatch.store.db import transaction
 from claimwatch.store.models import FetchLog, JobRun
 from claimwatch.store.runs import job_run
@@ -78,9 +79,8 @@ def previous_fire(trigger: BaseTrigger, now: datetime, horizon: timedelta = time
     return previous
 
 
-def next_fire(job: str, settings: Settings, last_start: datetime | None, now: datetime) -> datetime | None:
-    """When the daemon will next run `job`, as far as the config and job_runs tell (for `claimwatch status`)."""
-    trigger, _grace = triggers(settings)[job]
+def next_fire(trigger: BaseTrigger, last_start: datetime | None, now: datetime) -> datetime | None:
+    """When the daemon will next fire `trigger`, given the job's last start (for `claimwatch status`)."""
     if isinstance(trigger, IntervalTrigger):
         return max(now, last_start + trigger.interval) if last_start else now
     return trigger.get_next_fire_time(None, now)
@@ -103,13 +103,15 @@ def housekeeping(settings: Settings, factory: sessionmaker[Session]) -> dict[str
 class Daemon:
     """The scheduler, its jobs, and the signals that stop or reload it."""
 
-    def __init__(self, load_settings: Callable[[], Settings], factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, load_settings: Callable[[], Settings], factory: sessionmaker[Session], extractor: Extractor | None = None
+    ) -> None:
         self._load = load_settings
         self.settings = load_settings()
         self.factory = factory
         self.stop = threading.Event()
         self._done = threading.Event()
-        self._extractor = None
+        self._extractor = extractor  # built on first use; dropped on reload, since the config may change it
         self.scheduler = BackgroundScheduler(timezone=self.settings.schedule.timezone)
 
     # -- jobs -----------------------------------------------------------------------------------------
@@ -176,15 +178,13 @@ class Daemon:
             )
 
     def _missed(self, job: str, trigger: BaseTrigger, grace: int, now: datetime) -> bool:
-        due = previous_fire(trigger, now)
-        if isinstance(trigger, IntervalTrigger):
-            with self.factory() as session:
-                last = session.scalar(select(func.max(JobRun.started_at)).where(JobRun.job == job))
-            return last is None or last + trigger.interval <= now
-        if due is None or (now - due).total_seconds() > grace:
-            return False
         with self.factory() as session:
             last = session.scalar(select(func.max(JobRun.started_at)).where(JobRun.job == job))
+        if isinstance(trigger, IntervalTrigger):
+            return last is None or last + trigger.interval <= now
+        due = previous_fire(trigger, now)
+        if due is None or (now - due).total_seconds() > grace:
+            return False
         return last is None or last < due
 
     # -- signals --------------------------------------------------------------------------------------
