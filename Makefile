@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# torch goes in first, pinned to the CPU build these machines serve from disk (see README); left to
+# sentence-transformers, pip would pick a multi-GB CUDA build.
+TORCH_VERSION := 2.13.0
 
 .PHONY: run demo test lint clean
 
@@ -10,7 +13,8 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "claimwatch needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet 'torch==$(TORCH_VERSION)'
+	$(BIN)/python -m pip install --quiet -e '.[semantic,test,bench]'
 	touch $(STAMP)
 
 run: $(STAMP)  ## one full cycle (fetch → analyze → store) into ./data/claimwatch.db

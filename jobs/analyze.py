@@ -16,6 +16,8 @@ from claimwatch.store.analysis import pending_articles, save_extraction, sync_ac
 from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, utcnow
 
+from .semantic import Semantic, groups_for
+
 log = logging.getLogger(__name__)
 
 
@@ -46,9 +48,10 @@ def analyze_pending(
     extractor: Extractor | None = None,
     on_article: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
+    semantic: Semantic | None = None,
 ) -> AnalyzeSummary:
     """Analyse every pending article, one batch at a time, each article committed on its own; when `stop`
-    is set, it returns after the article in hand."""
+    is set, it returns after the article in hand. With `semantic`, claims are grouped by meaning too."""
     summary = AnalyzeSummary()
     pending = _pending_ids(factory, settings.nlp.batch_size)
     if not pending:
@@ -59,7 +62,12 @@ def analyze_pending(
         sync_watchlist(session, settings.watchlist)
     while pending and not (stop is not None and stop.is_set()):
         texts = [text for _id, text in pending]
-        for (article_id, _text), extraction in zip(pending, _safe_extract(extractor, texts)):
+        extractions = _safe_extract(extractor, texts)
+        groups = None
+        if semantic is not None:
+            claim_texts = [c.text for extraction in extractions if extraction for c in extraction.claims]
+            groups = groups_for(settings, semantic, claim_texts)
+        for (article_id, _text), extraction in zip(pending, extractions):
             with transaction(factory) as session:
                 article = session.get(Article, article_id)
                 assert article is not None
@@ -68,7 +76,7 @@ def analyze_pending(
                     article.analyzed_at, article.extractor_version = utcnow(), f"{extractor.version}:empty"
                     summary.failed += 1
                 else:
-                    counts = save_extraction(session, article, extraction)
+                    counts = save_extraction(session, article, extraction, groups)
                     summary.mentions += counts["mentions"]
                     summary.quotes += counts["quotes"]
                     summary.claims += counts["claims"]
@@ -78,6 +86,8 @@ def analyze_pending(
             if stop is not None and stop.is_set():
                 break
         pending = _pending_ids(factory, settings.nlp.batch_size)
+    if semantic is not None:
+        semantic.save()
     return summary
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from sqlalchemy.engine import make_url
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config import ConfigError, Settings, load_config
 from claimwatch.ingest.search import all_feeds
+from claimwatch.nlp.embeddings import matching_mode
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.nlp.model import ModelError
 from claimwatch.store.analysis import mark_outdated, sync_actor_aliases, sync_watchlist
@@ -54,6 +56,7 @@ from .fetch import FeedOutcome, fetch_feeds
 from .lock import LockHeld, store_lock
 from .logs import JsonFormatter
 from .scheduler import Daemon, next_fire, triggers
+from .semantic import Semantic, embed_missing, matching_for, missing_vectors, semantic_for
 
 T = TypeVar("T")
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT, EXIT_LOCKED = 1, 3, 4, 5, 6, 7
@@ -95,7 +98,7 @@ def _main(
 
 
 def _fail(code: int, message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     return typer.Exit(code)
 
 
@@ -198,8 +201,16 @@ def init() -> None:
         sources = sync_sources(session, all_feeds(settings))
         sync_actor_aliases(session, settings.actors)
         sync_watchlist(session, settings.watchlist)
+    semantic = _semantic(settings)
+    embedded = _embed(factory, semantic)
+    if semantic is not None:
+        with factory() as session:
+            semantic.factchecks.sync(session)
+            semantic.claims.sync(session)
+        semantic.save()
     current, _head = schema_revision(factory.kw["bind"])
     console.print(f"store ready: {_safe_url(settings.database_url)} (schema {current}), {len(sources)} feeds")
+    console.print(f"matching: {matching_mode(settings.semantic.model)}; vectors computed: {embedded}", markup=False)
 
 
 @contextmanager
@@ -224,7 +235,8 @@ def run(
             _cycle(settings, factory)
             return
         with _model_errors():
-            extractor = build_extractor(settings)  # fail now, not at the first cycle, when the model is missing
+            extractor = build_extractor(settings)  # fail now, not at the first cycle, when a model is missing
+            semantic_for(settings)
         err.print(
             f"claimwatch daemon (pid {os.getpid()}): cycle every {settings.schedule.fetch_every_minutes:g} "
             "min; SIGTERM/Ctrl-C stops, SIGHUP reloads the config"
@@ -254,13 +266,16 @@ def analyze(
     factory = _store(settings)
     with _model_errors():
         extractor = build_extractor(settings)
+        semantic = semantic_for(settings)
     if outdated:
         with transaction(factory) as session:
             queued = mark_outdated(session, extractor.version)
         console.print(f"{queued} articles queued for re-analysis with extractor {extractor.version}")
     with _progress() as progress:
         task = progress.add_task("analysing articles", total=None)
-        summary = analyze_pending(settings, factory, extractor=extractor, on_article=lambda _a: progress.advance(task))
+        summary = analyze_pending(
+            settings, factory, extractor=extractor, on_article=lambda _a: progress.advance(task), semantic=semantic
+        )
     console.print(
         f"analysed {summary.articles} articles: {summary.mentions} actor mentions, {summary.quotes} quotes, "
         f"{summary.claims} claim occurrences" + (f", {summary.failed} without text" if summary.failed else "")
@@ -347,6 +362,7 @@ def status() -> None:
     current, head = schema_revision(factory.kw["bind"])
     console.print(f"config: {settings.source_path or 'bundled defaults'}")
     console.print(f"store:  {_safe_url(settings.database_url)} (schema {current}, newest {head})")
+    console.print(f"matching: {matching_mode(settings.semantic.model)}", markup=False)
     with factory() as session:
         counts = store_counts(session)
         runs = last_job_runs(session)
@@ -433,9 +449,27 @@ def _print_factcheck_summary(summary: FactCheckSummary) -> None:
     for problem in summary.errors:
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)
     console.print(
-        f"fact-checks: {summary.new} new, {summary.updated} updated; links: {summary.confirmed} "
-        f"confirmed, {summary.suggested} suggested"
+        f"fact-checks: {summary.new} new, {summary.updated} updated; vectors computed: {summary.embedded}; "
+        f"claims matched: {summary.matched_claims}; links: {summary.confirmed} confirmed, "
+        f"{summary.suggested} suggested"
     )
+
+
+def _semantic(settings: Settings) -> Semantic | None:
+    with _model_errors():
+        return semantic_for(settings)
+
+
+def _embed(factory: sessionmaker[Session], semantic: Semantic | None) -> int:
+    """Compute the vectors that are missing, with a progress bar (resumable: each batch commits)."""
+    if semantic is None:
+        return 0
+    total = missing_vectors(factory, semantic.embedder.name)
+    if not total:
+        return 0
+    with _progress() as progress:
+        task = progress.add_task(f"embedding with {semantic.embedder.name}", total=total)
+        return embed_missing(factory, semantic.embedder, on_progress=lambda n: progress.advance(task, n))
 
 
 @factchecks_app.command("import")
@@ -445,10 +479,18 @@ def factchecks_import(
     """Import fact-checks from a file; bad rows are reported by line and skipped, re-import changes nothing."""
     settings = _settings()
     factory = _store(settings)
+    semantic = _semantic(settings)
     try:
-        summary = import_file(settings, factory, file)
+        with _progress() as progress:
+            task = progress.add_task(f"importing {file.name}", total=None)
+            summary = import_file(settings, factory, file, on_rows=lambda n: progress.advance(task, n))
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(EXIT_INPUT, f"{file}: cannot read: {exc}") from exc
+    summary.embedded = _embed(factory, semantic)
+    if semantic is not None:
+        with factory() as session:
+            semantic.factchecks.sync(session)
+        semantic.save()
     _print_factcheck_summary(summary)
     if summary.errors and not summary.valid_rows:
         raise typer.Exit(EXIT_INPUT)  # nothing in the file could be used
@@ -473,11 +515,14 @@ def factchecks_fetch() -> None:
 
 @factchecks_app.command("link")
 def factchecks_link() -> None:
-    """Match every canonical claim against the stored fact-checks (links above the thresholds)."""
+    """Match claims to the stored fact-checks (links above the thresholds): new claims against all of them,
+    the rest against fact-checks that arrived since they were last matched."""
     settings = _settings()
     factory = _store(settings)
-    summary = FactCheckSummary()
-    match_all(settings, factory, summary)
+    semantic = _semantic(settings)
+    summary = FactCheckSummary(embedded=_embed(factory, semantic))
+    with _model_errors():
+        match_all(settings, factory, summary, semantic=semantic)
     _print_factcheck_summary(summary)
 
 
@@ -494,9 +539,16 @@ def factchecks_match(
     factory = _store(settings)
     raw = sys.stdin.read() if str(queries) == "-" else queries.read_text(encoding="utf-8")
     records = list(_jsonl_records(raw, str(queries)))
+    semantic = _semantic(settings)
+    _embed(factory, semantic)
+    matching = matching_for(settings, semantic)
     with factory() as session:
-        for query_id, text in records:
-            ranked = rank_factchecks(session, text, top)
+        if semantic is not None:
+            semantic.factchecks.sync(session)
+            semantic.save()
+        vectors = semantic.embedder.encode([text for _id, text in records]) if semantic else [None] * len(records)
+        for (query_id, text), vector in zip(records, vectors):
+            ranked = rank_factchecks(session, text, top, matching, vector=vector)
             if format == "jsonl":
                 print(
                     json.dumps(

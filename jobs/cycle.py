@@ -17,6 +17,7 @@ from claimwatch.store.runs import job_run
 from .analyze import AnalyzeSummary, analyze_pending
 from .factchecks import FactCheckSummary, match_all
 from .fetch import FeedOutcome, fetch_feeds
+from .semantic import semantic_for
 
 
 @dataclass
@@ -46,6 +47,8 @@ class CycleSummary:
             "claims": self.analysis.claims,
             "factcheck_links": self.factchecks.confirmed,
             "factcheck_suggestions": self.factchecks.suggested,
+            "claims_matched": self.factchecks.matched_claims,
+            "vectors_computed": self.factchecks.embedded,
             "seconds": round(self.seconds, 2),
             "interrupted": self.interrupted,
         }
@@ -66,8 +69,11 @@ def run_cycle(
     clock = time.monotonic()
     with job_run(factory, "cycle") as run:
         summary.feeds = fetch_feeds(settings, factory, job_run_id=run.id, on_feed=on_feed, stop=stop)
-        summary.analysis = analyze_pending(settings, factory, extractor=extractor, on_article=on_article, stop=stop)
-        match_all(settings, factory, summary.factchecks, stop=stop)
+        semantic = semantic_for(settings)
+        summary.analysis = analyze_pending(
+            settings, factory, extractor=extractor, on_article=on_article, stop=stop, semantic=semantic
+        )
+        match_all(settings, factory, summary.factchecks, stop=stop, semantic=semantic)
         summary.interrupted = stop is not None and stop.is_set()
         summary.seconds = time.monotonic() - clock
         run.summary = summary.as_dict()

@@ -5,23 +5,41 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
 from claimwatch.ingest.factcheck_api import FactCheckApiError, api_key, search_claims
-from claimwatch.ingest.factcheck_import import read_factchecks
+from claimwatch.ingest.factcheck_import import ImportErrors, read_factchecks
 from claimwatch.ingest.http import Fetcher
 from claimwatch.ingest.ratings import RatingScale
 from claimwatch.ingest.search import topic_query
 from claimwatch.store.db import transaction
-from claimwatch.store.factchecks import link_claims, upsert_factchecks
+from claimwatch.store.factchecks import (
+    claims_to_match,
+    factchecks_since,
+    link_claims,
+    link_new_factchecks,
+    newest_factcheck,
+    upsert_factchecks,
+)
 from claimwatch.store.models import Claim
+from claimwatch.store.statistics import refresh_statistics
+
+from .semantic import Semantic, embed_missing, matching_for, semantic_for
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+IMPORT_BATCH = 5_000  # rows per transaction on import
+MATCH_BATCH = 200  # claims matched per transaction
+NEW_FACTCHECKS_EXACT = 20_000  # up to this many new fact-checks, claims are scanned against them alone
 
 
 @dataclass
@@ -31,7 +49,16 @@ class FactCheckSummary:
     confirmed: int = 0
     suggested: int = 0
     valid_rows: int = 0
+    embedded: int = 0
+    matched_claims: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items (the last may be shorter); itertools.batched arrives with Python 3.12."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def api_queries(settings: Settings) -> list[str]:
@@ -71,14 +98,32 @@ def fetch_api(settings: Settings, factory: sessionmaker[Session], summary: FactC
             summary.new, summary.updated = summary.new + new, summary.updated + updated
 
 
-def import_file(settings: Settings, factory: sessionmaker[Session], path: Path) -> FactCheckSummary:
-    """Import a CSV or JSON Lines file: good rows stored (idempotently), bad rows reported."""
-    result = read_factchecks(path)
-    summary = FactCheckSummary(errors=list(result.errors), valid_rows=len(result.records))
-    with transaction(factory) as session:
-        summary.new, summary.updated = upsert_factchecks(
-            session, result.records, RatingScale(settings.factchecks.ratings)
+def import_file(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    path: Path,
+    *,
+    on_rows: Callable[[int], None] | None = None,
+) -> FactCheckSummary:
+    """Import a CSV or JSON Lines file, streaming: good rows stored idempotently, a batch per transaction
+    (memory stays flat on any size); bad rows reported. Vectors are computed afterwards by `embed`."""
+    errors = ImportErrors()
+    summary = FactCheckSummary()
+    scale = RatingScale(settings.factchecks.ratings)
+    for batch in batched(read_factchecks(path, errors), IMPORT_BATCH):
+        with transaction(factory) as session:
+            new, updated = upsert_factchecks(session, batch, scale)
+        summary.new, summary.updated, summary.valid_rows = (
+            summary.new + new,
+            summary.updated + updated,
+            summary.valid_rows + len(batch),
         )
+        if on_rows is not None:
+            on_rows(len(batch))
+    summary.errors = list(errors.errors)
+    if summary.new + summary.updated:
+        with factory() as session:
+            refresh_statistics(session)
     return summary
 
 
@@ -87,31 +132,39 @@ def match_all(
     factory: sessionmaker[Session],
     summary: FactCheckSummary,
     stop: threading.Event | None = None,
+    semantic: Semantic | None = None,
 ) -> None:
-    """Link every canonical claim to the fact-checks it matches (auto above one threshold, suggested above
-    the other), one claim per transaction."""
+    """Match what changed: claims never matched (or matched another way) against every fact-check, the
+    others only against fact-checks that arrived since; nothing new means no matching work. With meaning
+    on, missing vectors are computed first."""
+    if semantic is not None:
+        summary.embedded += embed_missing(factory, semantic.embedder)
+        with factory() as session:
+            semantic.factchecks.sync(session)
+    matching = matching_for(settings, semantic)
     with factory() as session:
-        ids = list(session.scalars(select(Claim.id).order_by(Claim.id)))
-    for claim_id in ids:
-        if stop is not None and stop.is_set():
-            return
-        with transaction(factory) as session:
-            claim = session.get(Claim, claim_id)
-            if claim is None:
-                continue
-            counts = link_claims(
-                session,
-                [claim],
-                auto=settings.factchecks.auto_link_threshold,
-                suggest=settings.factchecks.suggest_threshold,
-            )
-        summary.confirmed += counts["confirmed"]
-        summary.suggested += counts["suggested"]
+        through = newest_factcheck(session, matching)
+        full, new_only = claims_to_match(session, matching.method, through)
+        fresh = factchecks_since(session, matching, min((c for _i, c in new_only), default=through))
+    if fresh > NEW_FACTCHECKS_EXACT:  # a large import: searching the index beats a scan of the new vectors
+        full, new_only = full + [i for i, _c in new_only], []
+    for chunk, link in ((full, link_claims), ([i for i, _c in new_only], link_new_factchecks)):
+        for ids in batched(chunk, MATCH_BATCH):
+            if stop is not None and stop.is_set():
+                return
+            with transaction(factory) as session:
+                claims = list(session.scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id)))
+                counts = link(session, claims, matching, through=through)
+            summary.matched_claims += len(claims)
+            summary.confirmed += counts["confirmed"]
+            summary.suggested += counts["suggested"]
+    if semantic is not None:
+        semantic.save()
 
 
 def refresh_factchecks(settings: Settings, factory: sessionmaker[Session]) -> FactCheckSummary:
     """The scheduled step: API, then matching."""
     summary = FactCheckSummary()
     fetch_api(settings, factory, summary)
-    match_all(settings, factory, summary)
+    match_all(settings, factory, summary, semantic=semantic_for(settings))
     return summary

