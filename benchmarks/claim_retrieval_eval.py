@@ -25,6 +25,7 @@ from pathlib import Path
 
 import bm25s
 import Stemmer
+from bench_store import bench_store
 
 CLAIMWATCH = [str(Path(sys.executable).parent / "claimwatch")]  # the installed command users run
 
@@ -51,25 +52,25 @@ def read_qrels(path: Path) -> dict[str, set[str]]:
 
 def claimwatch_run(folder: Path, model: str | None, database_url: str | None) -> tuple[dict[str, list[str]], float]:
     """Import and match through the CLI; returns the ranking and the seconds the match command took."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, bench_store(database_url, Path(tmp), "cw_bench_retrieval") as url:
         config = Path(tmp) / "claimwatch.toml"
         config.write_text(
             f'data_dir = "{tmp}/data"\n' + (f'[semantic]\nmodel = "{model}"\n' if model is not None else "")
         )
-        env = {**os.environ, "CLAIMWATCH_CONFIG": str(config)}
-        env.pop("CLAIMWATCH_DATABASE_URL", None)
-        if database_url:
-            env["CLAIMWATCH_DATABASE_URL"] = database_url
-            subprocess.run([*CLAIMWATCH, "init"], env=env, check=True, capture_output=True)
-            _reset(database_url)
+        env = {**os.environ, "CLAIMWATCH_CONFIG": str(config), "CLAIMWATCH_DATABASE_URL": url}
         subprocess.run(
-            [*CLAIMWATCH, "factchecks", "import", str(folder / "factchecks.jsonl")], env=env, check=True,
+            [*CLAIMWATCH, "factchecks", "import", str(folder / "factchecks.jsonl")],
+            env=env,
+            check=True,
             capture_output=True,
         )
         started = time.perf_counter()
         out = subprocess.run(
             [*CLAIMWATCH, "factchecks", "match", str(folder / "queries.jsonl"), "--top", "5", "--format", "trec"],
-            env=env, check=True, capture_output=True, text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         seconds = time.perf_counter() - started
     run: dict[str, list[str]] = {}
@@ -77,16 +78,6 @@ def claimwatch_run(folder: Path, model: str | None, database_url: str | None) ->
         query, _q0, doc, _rank, _score, _tag = line.split()
         run.setdefault(query, []).append(doc)
     return run, seconds
-
-
-def _reset(database_url: str) -> None:
-    """Empty the fact-check tables of a shared PostgreSQL store before an import."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text("TRUNCATE factchecks, claims RESTART IDENTITY CASCADE"))
-    engine.dispose()
 
 
 def bm25_run(folder: Path) -> tuple[dict[str, list[str]], float]:
@@ -108,7 +99,7 @@ def bm25_run(folder: Path) -> tuple[dict[str, list[str]], float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="a folder with factchecks.jsonl, queries.jsonl, qrels.txt")
-    parser.add_argument("--database-url", help="run claimwatch on this store (emptied first); default SQLite")
+    parser.add_argument("--database-url", help="PostgreSQL to run on (in a schema of its own); default SQLite")
     args = parser.parse_args()
     qrels = read_qrels(args.folder / "qrels.txt")
 

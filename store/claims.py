@@ -61,7 +61,11 @@ def merge_claims(session: Session, keep_id: int, other_id: int, *, note: str | N
     if other.watchlist_key and not keep.watchlist_key:
         raise ValueError(f"claim {other_id} is the watchlist claim {other.watchlist_key!r}: merge the other way")
     moved = list(session.scalars(select(ClaimOccurrence.id).where(ClaimOccurrence.claim_id == other_id)))
-    session.execute(update(ClaimOccurrence).where(ClaimOccurrence.claim_id == other_id).values(claim_id=keep_id))
+    session.execute(
+        update(ClaimOccurrence)
+        .where(ClaimOccurrence.claim_id == other_id)
+        .values(claim_id=keep_id, grouping="edit", grouping_score=None)
+    )
     known = set(session.scalars(select(ClaimFactCheck.factcheck_id).where(ClaimFactCheck.claim_id == keep_id)))
     for link in session.scalars(select(ClaimFactCheck).where(ClaimFactCheck.claim_id == other_id)):
         if link.factcheck_id in known:
@@ -106,7 +110,11 @@ def split_claim(
     new = Claim(text=text, normalized=normalize_claim(text), first_seen_at=source.first_seen_at)
     session.add(new)
     session.flush()
-    session.execute(update(ClaimOccurrence).where(ClaimOccurrence.id.in_(wanted)).values(claim_id=new.id))
+    session.execute(
+        update(ClaimOccurrence)
+        .where(ClaimOccurrence.id.in_(wanted))
+        .values(claim_id=new.id, grouping="edit", grouping_score=None)
+    )
     session.add(
         ClaimEdit(
             kind="split",

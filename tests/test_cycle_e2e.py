@@ -108,6 +108,10 @@ def test_run_once_stores_articles_actors_and_a_second_run_adds_nothing(
         runs = session.scalars(select(JobRun).where(JobRun.job == "cycle")).all()
         assert [r.outcome for r in runs] == ["ok", "ok"]
         assert runs[0].summary["new_articles"] == 6 and runs[1].summary["new_articles"] == 0
+        # Matching costs what changed: every new claim once, then nothing when nothing is new.
+        claims = session.scalar(select(func.count()).select_from(Claim))
+        assert runs[0].summary["claims_matched"] == claims > 0
+        assert (runs[1].summary["claims_matched"], runs[1].summary["vectors_computed"]) == (0, 0)
         # Kyiv Wire's RSS says <ttl>30</ttl>: the second cycle leaves it alone; the Atom feed is polled again.
         logs = session.scalars(select(FetchLog).order_by(FetchLog.id)).all()
         assert sorted(log.source_id for log in logs) == [1, 2, 2]

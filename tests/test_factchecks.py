@@ -298,6 +298,8 @@ def test_merge_and_split_keep_their_history(factory: sessionmaker[Session]) -> N
         moved = [o.id for o in session.scalars(select(ClaimOccurrence).where(ClaimOccurrence.claim_id == a.id))][1:]
         new = split_claim(session, a.id, moved, text="Kyiv is responsible for the war", note="different", by="ana")
         assert spread(session, new.id).occurrences == 1 and spread(session, a.id).occurrences == 1
+        moved_rows = session.scalars(select(ClaimOccurrence).where(ClaimOccurrence.id.in_(moved))).all()
+        assert {(o.grouping, o.grouping_score) for o in moved_rows} == {("edit", None)}  # the researcher's
         edits = [
             (e.kind, e.edited_by, e.occurrence_ids) for e in session.scalars(select(ClaimEdit).order_by(ClaimEdit.id))
         ]
