@@ -44,7 +44,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 # Database objects that migrations create outside the models (the fact-check full-text index).
-OUTSIDE_MODELS_PREFIXES = ("factchecks_fts", "ix_factchecks_fts", "search_vector")
+OUTSIDE_MODELS_PREFIXES = (
+    "factchecks_fts",
+    "ix_factchecks_fts",
+    "articles_fts",
+    "ix_articles_fts",
+    "quotes_fts",
+    "ix_quotes_fts",
+    "search_vector",
+)
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -80,6 +88,22 @@ def open_store(url: str) -> sessionmaker[Session]:
     engine = create_store_engine(url)
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_read_only(url: str) -> Engine:
+    """An engine that cannot change the store: SQLite opened with mode=ro, PostgreSQL sessions read-only
+    (give researchers a read-only role as well: docs/research.md). The store must exist and be migrated."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if not path.is_file():
+            raise StoreError(f"no store at {path}: run `claimwatch init` or a cycle first")
+        return create_engine(
+            f"sqlite:///file:{path.resolve()}?mode=ro&uri=true",
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+    options = f"{parsed.query.get('options', '')} -c default_transaction_read_only=on".strip()
+    return create_engine(parsed.update_query_dict({"options": options}), pool_pre_ping=True)
 
 
 @contextmanager
