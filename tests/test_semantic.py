@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -97,8 +97,8 @@ def test_three_wordings_from_three_outlets_are_one_claim_and_a_negation_stays_ap
             .order_by(ClaimOccurrence.id)
         ).all()
     by_claim: dict[str, list[str]] = {}
-    for text, _grouping, _score, outlet in rows:
-        by_claim.setdefault(text, []).append(outlet)
+    for wording, _grouping, _score, outlet in rows:
+        by_claim.setdefault(wording, []).append(outlet)
     assert by_claim["Ukraine received 350 billion dollars in American military aid"] == ["wire", "daily", "weekly"]
     assert [(g, s is not None and s >= settings.semantic.group_threshold) for _t, g, s, _o in rows[:3]] == [
         ("new", False),
@@ -234,6 +234,61 @@ def test_embedding_resumes_after_an_interruption(
     with pytest.raises(KeyboardInterrupt):
         embed_missing(factory, semantic.embedder, on_progress=interrupted)
     assert embed_missing(factory, semantic.embedder) == 3  # the first batch was kept
+
+
+def test_import_killed_while_embedding_resumes_without_repeating_work(tmp_path: Path, db_url: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = tmp_path / "many.jsonl"
+    rows.write_text(
+        "".join(
+            json.dumps({"id": f"k{i}", "claim": f"Official {i} said the aid package number {i} was {i % 97} billion"})
+            + "\n"
+            for i in range(3 * 1024)
+        )
+    )
+    config = tmp_path / "cw.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n')
+    command = [sys.executable, "-c", "from claimwatch.jobs.cli import main; main()", "--config", str(config)]
+    env = {**os.environ, "CLAIMWATCH_DATABASE_URL": db_url, "COLUMNS": "200"}
+    first = subprocess.Popen([*command, "factchecks", "import", str(rows)], env=env, stdout=subprocess.PIPE)
+    engine = create_engine(db_url)
+    try:
+        done = 0
+        for _ in range(600):
+            with engine.connect() as conn:
+                done = (
+                    conn.execute(text("SELECT count(*) FROM factcheck_vectors")).scalar() if _has_vectors(conn) else 0
+                )
+            if done:
+                break
+            time.sleep(0.1)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT count(*) FROM factcheck_vectors")).scalar()
+            assert conn.execute(text("SELECT count(*) FROM factchecks")).scalar() == 3 * 1024
+        assert 0 < kept < 3 * 1024 and kept % 1024 == 0  # whole batches survived the kill
+        again = subprocess.run([*command, "factchecks", "import", str(rows)], env=env, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+        assert f"0 new, 0 updated; vectors computed: {3 * 1024 - kept};" in again.stdout
+        with engine.connect() as conn:
+            per_check = conn.execute(text("SELECT count(*), count(DISTINCT factcheck_id) FROM factcheck_vectors")).one()
+        assert tuple(per_check) == (3 * 1024, 3 * 1024)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        engine.dispose()
+
+
+def _has_vectors(conn) -> bool:  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect
+
+    return "factcheck_vectors" in inspect(conn).get_table_names()
 
 
 @pytest.mark.parametrize(
