@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ class AnalyzeSummary:
     quotes: int = 0
     claims: int = 0
     failed: int = 0
+    extract_seconds: float = 0.0  # spaCy and the rules, including sentence embeddings for grouping
+    store_seconds: float = 0.0  # writing extractions, grouping claims
 
 
 def build_extractor(settings: Settings) -> Extractor:
@@ -62,12 +65,15 @@ def analyze_pending(
         sync_watchlist(session, settings.watchlist)
     while pending and not (stop is not None and stop.is_set()):
         texts = [text for _id, text in pending]
+        started = time.monotonic()
         extractions = _safe_extract(extractor, texts)
         groups = None
         if semantic is not None:
             claim_texts = [c.text for extraction in extractions if extraction for c in extraction.claims]
-            groups = groups_for(settings, semantic, claim_texts)
+            groups = groups_for(settings, factory, semantic, claim_texts)
+        summary.extract_seconds += time.monotonic() - started
         for (article_id, _text), extraction in zip(pending, extractions):
+            started = time.monotonic()
             with transaction(factory) as session:
                 article = session.get(Article, article_id)
                 assert article is not None
@@ -81,6 +87,7 @@ def analyze_pending(
                     summary.quotes += counts["quotes"]
                     summary.claims += counts["claims"]
                     summary.articles += 1
+            summary.store_seconds += time.monotonic() - started
             if on_article:
                 on_article(article_id)
             if stop is not None and stop.is_set():

@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from claimwatch.config.settings import Settings
 from claimwatch.nlp.extract import Extractor
 from claimwatch.store.runs import job_run
+from claimwatch.store.statistics import refresh_if_grown, table_sizes
 
 from .analyze import AnalyzeSummary, analyze_pending
 from .factchecks import FactCheckSummary, match_all
 from .fetch import FeedOutcome, fetch_feeds
 from .semantic import semantic_for
+
+STAGES = ("fetch", "extract", "store", "match")
 
 
 @dataclass
@@ -26,6 +29,7 @@ class CycleSummary:
     analysis: AnalyzeSummary = field(default_factory=AnalyzeSummary)
     factchecks: FactCheckSummary = field(default_factory=FactCheckSummary)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: fetch, extract, store, match
     interrupted: bool = False
 
     @property
@@ -49,6 +53,7 @@ class CycleSummary:
             "factcheck_suggestions": self.factchecks.suggested,
             "claims_matched": self.factchecks.matched_claims,
             "vectors_computed": self.factchecks.embedded,
+            **{f"{stage}_seconds": round(seconds, 2) for stage, seconds in self.stages.items()},
             "seconds": round(self.seconds, 2),
             "interrupted": self.interrupted,
         }
@@ -68,12 +73,21 @@ def run_cycle(
     summary = CycleSummary()
     clock = time.monotonic()
     with job_run(factory, "cycle") as run:
+        with factory() as session:
+            sizes = table_sizes(session)
         summary.feeds = fetch_feeds(settings, factory, job_run_id=run.id, on_feed=on_feed, stop=stop)
+        summary.stages["fetch"] = time.monotonic() - clock
         semantic = semantic_for(settings)
         summary.analysis = analyze_pending(
             settings, factory, extractor=extractor, on_article=on_article, stop=stop, semantic=semantic
         )
+        summary.stages["extract"] = summary.analysis.extract_seconds
+        summary.stages["store"] = summary.analysis.store_seconds
+        started = time.monotonic()
         match_all(settings, factory, summary.factchecks, stop=stop, semantic=semantic)
+        summary.stages["match"] = time.monotonic() - started
+        with factory() as session:
+            refresh_if_grown(session, sizes)
         summary.interrupted = stop is not None and stop.is_set()
         summary.seconds = time.monotonic() - clock
         run.summary = summary.as_dict()

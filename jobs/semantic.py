@@ -76,11 +76,15 @@ def matching_for(settings: Settings, semantic: Semantic | None) -> Matching:
     )
 
 
-def groups_for(settings: Settings, semantic: Semantic, texts: list[str]) -> MeaningGroups:
+def groups_for(
+    settings: Settings, factory: sessionmaker[Session], semantic: Semantic, texts: list[str]
+) -> MeaningGroups:
     """Grouping by meaning for a batch of claim texts about to be saved (encoded here in one call)."""
     wordings = [(entry.key, text) for entry in settings.watchlist for text in (entry.claim, *entry.paraphrases)]
     unique = list(dict.fromkeys(texts))
     vectors = semantic.embedder.encode([*unique, *(text for _key, text in wordings)])
+    with factory() as session:
+        semantic.claims.sync(session)  # the full check once per batch; per claim only what is new
     return MeaningGroups(
         index=semantic.claims,
         model=semantic.embedder.name,

@@ -123,7 +123,7 @@ def _nearest(session: Session, text: str, vector: np.ndarray, groups: MeaningGro
         claim = session.scalars(select(Claim).where(Claim.watchlist_key == best[0])).first()
         if claim is not None:
             return _Grouped(claim, "watchlist", round(best[1], 4))
-    groups.index.sync(session)
+    groups.index.sync(session, check=False)  # per claim: only what was stored since
     for claim_id, cosine in groups.index.search(vector, NEAREST_CLAIMS):
         if cosine < groups.threshold:
             break

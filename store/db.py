@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .statistics import analyze
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -68,9 +70,15 @@ def _alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; a no-op when it is already there."""
+    """Bring the schema to the newest migration (then refresh the planner's statistics); a no-op when it is
+    already there."""
     try:
+        before, head = schema_revision(engine)
+        if before == head:
+            return
         command.upgrade(_alembic_config(engine), "head")
+        with engine.begin() as conn:
+            analyze(conn)
     except Exception as exc:  # the driver's own error types differ per backend
         raise StoreError(f"cannot migrate {engine.url.render_as_string(hide_password=True)}: {exc}") from exc
 

@@ -95,7 +95,7 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000), unique=True, comment="Canonical URL (tracking stripped).")
-    guid: Mapped[str | None] = mapped_column(String(2000), comment="Feed entry id of the first sighting.")
+    guid: Mapped[str | None] = mapped_column(String(2000), index=True, comment="Feed entry id of the first sighting.")
     outlet: Mapped[str | None] = mapped_column(String(200), comment="Publisher (site name or feed outlet).")
     title: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(500))
@@ -210,11 +210,15 @@ class Quote(Base):
 
 class Claim(Base):
     __tablename__ = "claims"
-    __table_args__ = {"comment": "Canonical claims: one row per proposition, however often it recurs."}
+    __table_args__ = (
+        # grouping looks claims up by (normalized, watchlist_key IS NULL) for every extracted claim
+        Index("ix_claims_normalized_watchlist", "normalized", "watchlist_key"),
+        {"comment": "Canonical claims: one row per proposition, however often it recurs."},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text, comment="The proposition, e.g. 'Ukraine started the war'.")
-    normalized: Mapped[str] = mapped_column(String(500), index=True, comment="Lower-cased key for grouping.")
+    normalized: Mapped[str] = mapped_column(String(500), comment="Lower-cased key for grouping.")
     watchlist_key: Mapped[str | None] = mapped_column(String(100), unique=True, comment="Config watchlist key.")
     status: Mapped[str] = mapped_column(
         String(20),

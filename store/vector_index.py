@@ -50,13 +50,18 @@ class VectorIndex:
     def __len__(self) -> int:
         return len(self._index)
 
-    def sync(self, session: Session) -> int:
-        """Bring the graph up to the store: add the vectors stored since the last look, drop those whose
-        owners were deleted, rebuild if the two still disagree. Returns how many vectors were read."""
+    def sync(self, session: Session, *, check: bool = True) -> int:
+        """Bring the graph up to the store: add the vectors stored since the last look (a range read on the
+        primary key); with `check` (once per job, not per claim: it counts the table) also drop vectors
+        whose owners were deleted and rebuild if the two still disagree. Returns how many were read."""
         with self._lock:
             if not self._loaded:
                 self._load_cache()
                 self._loaded = True
+            if not check:
+                read = self._read(session)
+                self._dirty = self._dirty or bool(read)
+                return read
             count, newest = vector_count(session, self.table, self.model)
             if newest < self._through:  # the store went back in time (restored, recreated): start over
                 self._index, self._through = self._new(), 0

@@ -32,7 +32,7 @@ from claimwatch.store.sources import sync_sources
 
 from .. import digest as digest_mod
 from ..analyze import analyze_pending, build_extractor
-from ..cycle import CycleSummary, run_cycle
+from ..cycle import STAGES, CycleSummary, run_cycle
 from ..demo import demo_settings, serve_corpus
 from ..fetch import FeedOutcome, fetch_feeds
 from ..lock import LockHeld, store_lock
@@ -88,7 +88,9 @@ def _summary_table(summary: CycleSummary, counts: dict[str, int]) -> Table:
         ("quotes / claim occurrences stored", f"{summary.analysis.quotes} / {summary.analysis.claims}"),
         ("store: articles (relevant)", f"{counts['articles']} ({counts['relevant']})"),
         ("store: actors / mentions", f"{counts['actors']} / {counts['mentions']}"),
+        ("claims matched to fact-checks", summary.factchecks.matched_claims),
         ("seconds", f"{summary.seconds:.1f}"),
+        ("  fetch / extract / store / match", " / ".join(f"{summary.stages.get(s, 0):.1f}" for s in STAGES)),
     ]
     for what, value in rows:
         table.add_row(what, str(value))
@@ -299,6 +301,14 @@ def status() -> None:
             job, f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"[{style}]{r.outcome}[/]", seconds, upcoming_text, detail[:100]
         )
     console.print(jobs)
+    cycle = last.get("cycle")
+    if cycle is not None and cycle.summary and "fetch_seconds" in cycle.summary:
+        console.print(
+            "last cycle, seconds per stage: "
+            + ", ".join(f"{stage} {cycle.summary.get(f'{stage}_seconds', 0)}" for stage in STAGES)
+            + f" ({cycle.summary.get('new_articles', 0)} new articles, {cycle.summary.get('analysed', 0)} analysed, "
+            f"{cycle.summary.get('claims_matched', 0)} claims matched)"
+        )
 
     health = Table(title="Feeds", title_justify="left")
     for column in ("feed", "kind", "state", "failures", "last fetched", "HTTP", "next check", "last error"):
