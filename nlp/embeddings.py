@@ -32,7 +32,10 @@ class EmbeddingModelError(ModelError):
 
 def semantic_installed() -> bool:
     """Whether sentence-transformers (the `semantic` extra) is importable."""
-    return importlib.util.find_spec("sentence_transformers") is not None
+    try:
+        return importlib.util.find_spec("sentence_transformers") is not None
+    except (ImportError, ValueError):  # a module blocked or half-installed
+        return False
 
 
 def resolve_model_path(name: str) -> Path:

@@ -321,3 +321,26 @@ def test_a_model_that_cannot_load_is_exit_5_not_a_downgrade(tmp_path: Path, monk
         result = runner.invoke(app, ["--config", str(config), "factchecks", "link"])
         assert result.exit_code == 5, result.output
         assert "embedding model" in result.output
+
+
+def test_without_the_extra_matching_falls_back_to_words_and_says_so(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "cw.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n')
+    # as on an install without claimwatch[semantic]: sentence-transformers cannot be imported
+    blocked = "import sys; sys.modules['sentence_transformers'] = None; from claimwatch.jobs.cli import main; main()"
+    env = {**__import__("os").environ, "COLUMNS": "200"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", blocked, "--config", str(config), *args], env=env,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+
+    assert cli("factchecks", "import", str(FIXTURES / "factchecks.csv")).returncode == 0
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"id": "q1", "text": "Kyiv began the war against Russia"}) + "\n")
+    ranked = cli("factchecks", "match", str(queries), "--top", "1")
+    assert ranked.returncode == 0 and ranked.stdout.split()[2] == "fc-001", ranked.stderr
+    status = cli("status")
+    assert "matching: keyword-only (the semantic extra is not installed" in status.stdout
