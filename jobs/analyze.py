@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from claimwatch.config.settings import Settings
 from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.nlp.model import load_model
+from claimwatch.nlp.pool import ExtractionPool
 from claimwatch.store.analysis import pending_articles, save_extraction, sync_actor_aliases, sync_watchlist
 from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, utcnow
@@ -34,13 +35,22 @@ class AnalyzeSummary:
 
 
 def build_extractor(settings: Settings) -> Extractor:
-    """The extractor the config describes (model name, alias table, batch size)."""
+    """The extractor the config describes (model name, alias table, batch size), in this process."""
     return Extractor(
-        load_model(settings.nlp.model),
+        load_model(settings.nlp.model), settings.actors, settings.watchlist, batch_size=settings.nlp.batch_size
+    )
+
+
+def build_pool(settings: Settings) -> ExtractionPool | None:
+    """Worker processes for extraction when the config asks for more than one; None for one."""
+    if settings.nlp.n_process <= 1:
+        return None
+    return ExtractionPool(
+        settings.nlp.model,
         settings.actors,
         settings.watchlist,
         batch_size=settings.nlp.batch_size,
-        n_process=settings.nlp.n_process,
+        processes=settings.nlp.n_process,
     )
 
 
@@ -52,21 +62,46 @@ def analyze_pending(
     on_article: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
     semantic: Semantic | None = None,
+    pool: ExtractionPool | None = None,
 ) -> AnalyzeSummary:
     """Analyse every pending article, one batch at a time, each article committed on its own; when `stop`
-    is set, it returns after the article in hand. With `semantic`, claims are grouped by meaning too."""
+    is set, it returns after the article in hand. With `semantic`, claims are grouped by meaning too; with
+    `pool` (else one is started for this call when `[nlp] n_process` > 1) extraction runs on its workers."""
     summary = AnalyzeSummary()
-    pending = _pending_ids(factory, settings.nlp.batch_size)
+    pending = _pending_ids(factory, _batch(settings))
     if not pending:
         return summary
     extractor = extractor or build_extractor(settings)
     with transaction(factory) as session:
         sync_actor_aliases(session, settings.actors)
         sync_watchlist(session, settings.watchlist)
+    own_pool = pool is None and settings.nlp.n_process > 1
+    pool = build_pool(settings) if own_pool else pool
+    try:
+        _analyze_batches(settings, factory, extractor, pool, semantic, summary, pending, on_article, stop)
+    finally:
+        if own_pool and pool is not None:
+            pool.close()
+    if semantic is not None:
+        semantic.save()
+    return summary
+
+
+def _analyze_batches(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    extractor: Extractor,
+    pool: ExtractionPool | None,
+    semantic: Semantic | None,
+    summary: AnalyzeSummary,
+    pending: list[tuple[int, str]],
+    on_article: Callable[[int], None] | None,
+    stop: threading.Event | None,
+) -> None:
     while pending and not (stop is not None and stop.is_set()):
         texts = [text for _id, text in pending]
         started = time.monotonic()
-        extractions = _safe_extract(extractor, texts)
+        extractions = _safe_extract(extractor, pool, texts)
         groups = None
         if semantic is not None:
             claim_texts = [c.text for extraction in extractions if extraction for c in extraction.claims]
@@ -92,15 +127,19 @@ def analyze_pending(
                 on_article(article_id)
             if stop is not None and stop.is_set():
                 break
-        pending = _pending_ids(factory, settings.nlp.batch_size)
-    if semantic is not None:
-        semantic.save()
-    return summary
+        pending = _pending_ids(factory, _batch(settings))
 
 
-def _safe_extract(extractor: Extractor, texts: list[str]) -> list[Extraction | None]:
-    """One extraction per text, None for an empty text, parsing the rest in one batch."""
-    results = extractor.extract_many([t for t in texts if t.strip()])
+def _batch(settings: Settings) -> int:
+    """Articles read per round: a batch for each extraction process."""
+    return settings.nlp.batch_size * settings.nlp.n_process
+
+
+def _safe_extract(extractor: Extractor, pool: ExtractionPool | None, texts: list[str]) -> list[Extraction | None]:
+    """One extraction per text, None for an empty text, parsing the rest in one batch (on the pool's
+    workers when there is one)."""
+    present = [t for t in texts if t.strip()]
+    results = iter(pool.extract_many(present) if pool is not None else extractor.extract_many(present))
     return [next(results) if t.strip() else None for t in texts]
 
 

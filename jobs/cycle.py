@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
 from claimwatch.nlp.extract import Extractor
+from claimwatch.nlp.pool import ExtractionPool
 from claimwatch.store.runs import job_run
 from claimwatch.store.statistics import refresh_if_grown, table_sizes
 
@@ -67,6 +68,7 @@ def run_cycle(
     on_feed: Callable[[FeedOutcome], None] | None = None,
     on_article: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
+    pool: ExtractionPool | None = None,
 ) -> CycleSummary:
     """Fetch every due feed, analyse every pending article, match claims to stored fact-checks; the run is
     logged in job_runs."""
@@ -79,7 +81,7 @@ def run_cycle(
         summary.stages["fetch"] = time.monotonic() - clock
         semantic = semantic_for(settings)
         summary.analysis = analyze_pending(
-            settings, factory, extractor=extractor, on_article=on_article, stop=stop, semantic=semantic
+            settings, factory, extractor=extractor, on_article=on_article, stop=stop, semantic=semantic, pool=pool
         )
         summary.stages["extract"] = summary.analysis.extract_seconds
         summary.stages["store"] = summary.analysis.store_seconds

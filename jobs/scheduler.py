@@ -36,11 +36,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
 from claimwatch.nlp.extract import Extractor
+from claimwatch.nlp.pool import ExtractionPool
 from claimwatch.store.db import transaction
 from claimwatch.store.models import FetchLog, JobRun
 from claimwatch.store.runs import job_run
 
-from .analyze import build_extractor
+from .analyze import build_extractor, build_pool
 from .cycle import run_cycle
 from .digest import send_digest
 from .factchecks import refresh_factchecks
@@ -112,6 +113,7 @@ class Daemon:
         self.stop = threading.Event()
         self._done = threading.Event()
         self._extractor = extractor  # built on first use; dropped on reload, since the config may change it
+        self._pool: ExtractionPool | None = None  # extraction workers for the daemon's life ([nlp] n_process > 1)
         self.scheduler = BackgroundScheduler(timezone=self.settings.schedule.timezone)
 
     # -- jobs -----------------------------------------------------------------------------------------
@@ -129,7 +131,15 @@ class Daemon:
 
     def _cycle(self) -> dict[str, object]:
         self._extractor = self._extractor or build_extractor(self.settings)
-        return run_cycle(self.settings, self.factory, extractor=self._extractor, stop=self.stop).as_dict()
+        self._pool = self._pool or build_pool(self.settings)
+        return run_cycle(
+            self.settings, self.factory, extractor=self._extractor, pool=self._pool, stop=self.stop
+        ).as_dict()
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def _factchecks(self) -> dict[str, object]:
         summary = refresh_factchecks(self.settings, self.factory)
@@ -200,6 +210,7 @@ class Daemon:
             log.error("SIGHUP: config not reloaded, keeping the running one: %s", exc)
             return
         self._extractor = None
+        self._close_pool()  # the next cycle starts workers with the new config
         self.schedule(catch_up=False)
         log.info("SIGHUP: config reloaded, jobs rescheduled")
 
@@ -215,4 +226,5 @@ class Daemon:
         while not self._done.wait(timeout=1.0):
             pass
         self.scheduler.shutdown(wait=True)
+        self._close_pool()
         log.info("stopped")

@@ -126,7 +126,6 @@ class Extractor:
         watchlist: Sequence[WatchlistClaim] = (),
         *,
         batch_size: int = 16,
-        n_process: int = 1,
     ) -> None:
         self.nlp = nlp
         self.aliases = AliasTable(actors)
@@ -134,7 +133,6 @@ class Extractor:
         affiliations = {a.name: a.affiliation for a in actors if a.affiliation}
         self.watchlist = Watchlist(watchlist, nlp, self.aliases, affiliations) if watchlist else None
         self.batch_size = batch_size
-        self.n_process = n_process
         self.version = f"{EXTRACTOR_VERSION}+{model_version(nlp)}"
 
     def extract(self, text: str) -> Extraction:
@@ -144,9 +142,7 @@ class Extractor:
     def extract_many(self, texts: Iterable[str]) -> Iterator[Extraction]:
         """Extract from many texts, one Extraction per text in order, parsing all pieces in batches."""
         feed, keys = tee(self._pieces(texts))
-        docs = self.nlp.pipe(
-            (piece for _i, _offset, piece in feed), batch_size=self.batch_size, n_process=self.n_process
-        )
+        docs = self.nlp.pipe((piece for _i, _offset, piece in feed), batch_size=self.batch_size)
         for _index, group in groupby(zip(keys, docs), key=lambda pair: pair[0][0]):
             parts = [_shift(self._extract_doc(doc), offset) for (_i, offset, _p), doc in group]
             yield parts[0] if len(parts) == 1 else _merge(parts)

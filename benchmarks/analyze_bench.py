@@ -1,0 +1,115 @@
+"""The analyze stage against raw spaCy: words per second of `analyze_pending` (extraction, grouping by
+meaning, storing) in 1 and 2 processes, and of the shipped model's plain `nlp.pipe` in 1 and 2 processes,
+on the same texts, interleaved and repeated.
+
+    .venv/bin/python benchmarks/analyze_bench.py [--articles 160] [--reps 3] [../shared/gold/seed_article.txt …]
+
+Texts: the demo corpus's English article pages (through trafilatura, as fetching does), the test fixtures,
+and any article files given (the seed article is a real one), cycled to `--articles` articles. claimwatch
+runs its own code path on a fresh SQLite store each time; its 2-process figure uses the long-lived
+extraction pool as the daemon does (started before the clock, like the daemon's) and, separately, the
+pool's start-up cost, which a cron `run --once` pays once per run. The raw baseline is `spacy.load(model)`
+as shipped, without claimwatch's components.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+import spacy
+import trafilatura
+
+from claimwatch.config import load_config
+from claimwatch.jobs.analyze import analyze_pending, build_extractor, build_pool
+from claimwatch.jobs.semantic import semantic_for
+from claimwatch.store.db import open_store, transaction
+from claimwatch.store.models import Article
+
+HERE = Path(__file__).resolve().parent
+
+
+def corpus(extra: list[Path], count: int) -> list[str]:
+    demo = resources.files("claimwatch.jobs").joinpath("demo_corpus")
+    texts = [
+        trafilatura.extract(demo.joinpath(name).read_text(encoding="utf-8")) or ""
+        for name in ("kyiv-rejects-draft.html", "war-origin-claim.html", "minerals-explainer.html")
+    ]
+    texts += [(HERE.parent / "tests" / "fixtures" / n).read_text() for n in ("quote-patterns.txt", "envoy-visit.txt")]
+    texts += [p.read_text(encoding="utf-8") for p in extra]
+    texts = [t for t in texts if t.strip()]
+    return [texts[i % len(texts)] for i in range(count)]
+
+
+def raw(model: str, texts: list[str], processes: int) -> float:
+    nlp = spacy.load(model)
+    started = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=16, n_process=processes):
+        pass
+    return time.perf_counter() - started
+
+
+def ours(texts: list[str], processes: int, extractor, pool) -> float:  # type: ignore[no-untyped-def]
+    settings = load_config()
+    settings = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"n_process": processes})})
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = settings.model_copy(update={"data_dir": Path(tmp)})
+        factory = open_store(f"sqlite:///{tmp}/bench.db")
+        with transaction(factory) as session:
+            for i, text in enumerate(texts):
+                session.add(Article(url=f"https://b.example/{i}", text=text, relevant=True, content_hash=str(i)))
+        semantic = semantic_for(settings)
+        started = time.perf_counter()
+        summary = analyze_pending(settings, factory, extractor=extractor, semantic=semantic, pool=pool)
+        seconds = time.perf_counter() - started
+        assert summary.articles == len(texts)
+        factory.kw["bind"].dispose()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("extra", type=Path, nargs="*", help="more article texts (plain text files)")
+    parser.add_argument("--articles", type=int, default=160)
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+    settings = load_config()
+    texts = corpus(args.extra, args.articles)
+    words = sum(len(t.split()) for t in texts)
+    print(f"{len(texts)} articles, {words} words ({words // len(texts)} per article); model {settings.nlp.model}")
+    extractor = build_extractor(settings)
+    two = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"n_process": 2})})
+    started = time.perf_counter()
+    pool = build_pool(two)
+    assert pool is not None
+    pool.extract_many(texts[:2])  # the workers have loaded their models
+    startup = time.perf_counter() - started
+    ours(texts[:8], 1, extractor, None)  # warm-up: the embedding model and the store code
+    names = ("raw nlp.pipe, 1 process", "raw nlp.pipe, 2 processes", "claimwatch analyze, 1 process")
+    runs: dict[str, list[float]] = {name: [] for name in (*names, "claimwatch analyze, 2 processes")}
+    for _rep in range(args.reps):
+        runs["raw nlp.pipe, 1 process"].append(words / raw(settings.nlp.model, texts, 1))
+        runs["claimwatch analyze, 1 process"].append(words / ours(texts, 1, extractor, None))
+        runs["raw nlp.pipe, 2 processes"].append(words / raw(settings.nlp.model, texts, 2))
+        runs["claimwatch analyze, 2 processes"].append(words / ours(texts, 2, extractor, pool))
+    pool.close()
+    median = {name: statistics.median(values) for name, values in runs.items()}
+    print(f"{'':34} {'words/s':>9} {'spread':>15}")
+    for name, values in runs.items():
+        print(f"{name:34} {median[name]:9.0f} {min(values):7.0f}-{max(values):<7.0f}")
+    ratios = (
+        ("claimwatch 1 process / raw 1 process", "claimwatch analyze, 1 process", "raw nlp.pipe, 1 process"),
+        ("claimwatch 2 / claimwatch 1 process", "claimwatch analyze, 2 processes", "claimwatch analyze, 1 process"),
+        ("claimwatch 2 / raw 2 processes", "claimwatch analyze, 2 processes", "raw nlp.pipe, 2 processes"),
+    )
+    for label, top, bottom in ratios:
+        print(f"{label:38} {median[top] / median[bottom]:.2f}x")
+    print(f"pool start-up (2 workers load the model; once per daemon, or per run --once): {startup:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Extraction on a pool of worker processes gives exactly what one process gives, and the workers live
+across batches (the model is loaded once per worker, not once per batch)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.config import load_config
+from claimwatch.jobs.analyze import analyze_pending, build_pool
+from claimwatch.nlp.extract import Extractor
+from claimwatch.nlp.pool import ExtractionPool
+from claimwatch.store.db import transaction
+from claimwatch.store.models import Article, ClaimOccurrence, Mention, Quote
+
+from .conftest import FIXTURES, make_settings
+
+
+@pytest.fixture(scope="module")
+def pool() -> ExtractionPool:
+    settings = load_config()
+    made = ExtractionPool(settings.nlp.model, settings.actors, settings.watchlist, batch_size=4, processes=2)
+    yield made
+    made.close()
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    paragraphs = [p for t in texts for p in t.splitlines() if len(p.split()) > 12]
+    return texts + paragraphs
+
+
+def test_the_pool_extracts_exactly_what_one_process_does(pool: ExtractionPool, extractor: Extractor) -> None:
+    texts = _texts()
+    assert len(texts) >= 6
+    alone = [e.to_json() for e in extractor.extract_many(texts)]
+    assert [e.to_json() for e in pool.extract_many(texts)] == alone
+
+
+def test_workers_live_across_batches(pool: ExtractionPool) -> None:
+    first = {pool._executor.submit(os.getpid).result() for _ in range(8)}
+    pool.extract_many(_texts()[:3])
+    again = {pool._executor.submit(os.getpid).result() for _ in range(8)}
+    assert first == again and os.getpid() not in first and len(first) <= 2
+
+
+def test_analyze_with_two_processes_stores_what_one_stores(
+    tmp_path: Path, factory: sessionmaker[Session], extractor: Extractor
+) -> None:
+    texts = _texts()
+
+    def stored(settings_dir: Path, processes: int) -> list[tuple[object, ...]]:
+        settings = make_settings(settings_dir)
+        settings = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"n_process": processes})})
+        with transaction(factory) as session:
+            for i, text in enumerate(texts):
+                session.add(Article(url=f"https://p{processes}.example/{i}", text=text, relevant=True,
+                                    content_hash=f"{processes}-{i}", language="en"))  # fmt: skip
+        own = build_pool(settings)
+        assert (own is None) == (processes == 1)
+        try:
+            analyze_pending(settings, factory, extractor=extractor, pool=own)
+        finally:
+            if own is not None:
+                own.close()
+        with factory() as session:
+            prefix = f"https://p{processes}.example/"
+            rows = []
+            for model, key in (
+                (Quote, Quote.start),
+                (ClaimOccurrence, ClaimOccurrence.start),
+                (Mention, Mention.start),
+            ):
+                found = session.execute(
+                    select(Article.url, model).join(Article, Article.id == model.article_id)
+                    .where(Article.url.startswith(prefix)).order_by(Article.url, key)
+                ).all()  # fmt: skip
+                rows += [(url.removeprefix(prefix), model.__tablename__, m.start, m.end, m.text) for url, m in found]
+            return rows
+
+    one = stored(tmp_path / "one", 1)
+    two = stored(tmp_path / "two", 2)
+    assert one and one == two
