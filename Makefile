@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # sentence-transformers, pip would pick a multi-GB CUDA build.
 TORCH_VERSION := 2.13.0
 
-.PHONY: run demo test lint clean
+.PHONY: run demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "claimwatch needs Python 3.11 or newer")'
@@ -28,6 +28,16 @@ test: $(STAMP)  ## the test suite (PostgreSQL too when CLAIMWATCH_TEST_DATABASE_
 
 lint: $(STAMP)  ## ruff: pyflakes, pycodestyle errors, import order, bugbear
 	$(BIN)/ruff check config ingest nlp store jobs tests benchmarks
+
+SHARED ?= ../shared
+bench: $(STAMP)  ## every benchmark; figures and ratios in docs/performance.md (about an hour on 2 cores)
+	$(BIN)/python benchmarks/ingest_bench.py --feeds 80 --entries 25
+	$(BIN)/python benchmarks/analyze_bench.py $(wildcard $(SHARED)/gold/seed_article.txt)
+	$(BIN)/python benchmarks/export_bench.py
+	@if [ -d $(SHARED)/eval/claim-retrieval-dev ]; then \
+	  $(BIN)/python benchmarks/claim_retrieval_eval.py $(SHARED)/eval/claim-retrieval-dev && \
+	  $(BIN)/python benchmarks/factcheck_scale_bench.py $(SHARED)/eval/claim-retrieval-dev; \
+	else echo "skipping the fact-check benchmarks: no $(SHARED)/eval/claim-retrieval-dev"; fi
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache
