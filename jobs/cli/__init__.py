@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from . import claims, factchecks, pipeline, research  # noqa: F401 — importing registers their commands
+from . import claims, factchecks, operations, pipeline, research  # noqa: F401 — importing registers their commands
 from .common import EXIT_FAILED, app, err
 
 __all__ = ["app", "main"]
