@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .backup import backup_sqlite
 from .statistics import analyze
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -76,6 +80,11 @@ def migrate(engine: Engine) -> None:
         before, head = schema_revision(engine)
         if before == head:
             return
+        if before is not None and engine.dialect.name == "sqlite" and engine.url.database not in (None, ":memory:"):
+            store = Path(engine.url.database or "")
+            copy = store.with_name(f"{store.name}.before-{head}.bak")
+            backup_sqlite(store, copy)  # an upgrade can be undone by putting this file back
+            log.warning("store %s backed up to %s before migrating %s → %s", store, copy, before, head)
         command.upgrade(_alembic_config(engine), "head")
         with engine.begin() as conn:
             analyze(conn)

@@ -108,3 +108,30 @@ def test_backup_of_postgresql_points_to_pg_dump(tmp_path: Path) -> None:
         env={"CLAIMWATCH_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "COLUMNS": "200"},
     )  # fmt: skip
     assert result.exit_code == 2 and "pg_dump" in result.output
+
+
+def test_a_sqlite_migration_backs_the_store_up_first(tmp_path: Path) -> None:
+    from alembic import command
+
+    from claimwatch.store.db import _alembic_config, schema_revision
+
+    store = tmp_path / "old.db"
+    factory = open_store(f"sqlite:///{store}")
+    with transaction(factory) as session:
+        session.add(Article(url="https://x.example/kept", text="kept across the upgrade", content_hash="k"))
+    engine = factory.kw["bind"]
+    command.downgrade(_alembic_config(engine), "0004")  # the store as the previous release left it
+    assert schema_revision(engine)[0] == "0004"
+    engine.dispose()
+
+    upgraded = open_store(f"sqlite:///{store}")
+    head = schema_revision(upgraded.kw["bind"])[1]
+    assert schema_revision(upgraded.kw["bind"])[0] == head
+    copy = tmp_path / f"old.db.before-{head}.bak"
+    with sqlite3.connect(copy) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
+        assert db.execute("SELECT text FROM articles").fetchall() == [("kept across the upgrade",)]
+    with upgraded() as session:
+        assert session.scalar(select(Article.text)) == "kept across the upgrade"
+    upgraded.kw["bind"].dispose()
