@@ -91,7 +91,9 @@ def load_embedder(name: str, batch_size: int = 64) -> Embedder:
     folder = resolve_model_path(name)
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # no progress bars in cron mail and daemon logs
         model = SentenceTransformer(str(folder), device="cpu")
     except ImportError as exc:
         raise EmbeddingModelError(f"embedding model {name!r} needs sentence-transformers: {EXTRA_HINT}") from exc
