@@ -84,7 +84,12 @@ def fetch_feeds(
         try:
             outcome = _fetch_one(settings, factory, fetcher, feed, job_run_id, stop)
         except Exception as exc:  # a bug or a database fault in one feed must not stop the rest
-            log.exception("feed failed unexpectedly: %s", feed.url)
+            log.exception(
+                "feed failed unexpectedly: %s (%s)",
+                feed.name,
+                feed.url,
+                extra={"job": "fetch", "feed": feed.name, "feed_url": feed.url, "error_kind": type(exc).__name__},
+            )
             outcome = FeedOutcome(feed.name, feed.url, "error", error=f"{type(exc).__name__}: {exc}")
         if on_feed:
             on_feed(outcome)
@@ -138,7 +143,19 @@ def _fetch_one(
             source = session.get(Source, feed.id)
             assert source is not None
             record_failure(session, source, status=status, error=str(exc), log=entry_log, retry_after=retry_after)
-        log.warning("feed failed: %s", exc)
+        log.warning(
+            "feed failed: %s (%s): %s",
+            feed.name,
+            feed.url,
+            exc,
+            extra={
+                "job": "fetch",
+                "feed": feed.name,
+                "feed_url": feed.url,
+                "http_status": status,
+                "error_kind": f"http {status}" if status else type(exc.__cause__ or exc).__name__,
+            },
+        )
         return FeedOutcome(feed.name, feed.url, "error", status=status, error=str(exc))
 
     new = 0
@@ -159,7 +176,12 @@ def _fetch_one(
             try:
                 new += _ingest_entry(settings, factory, fetcher, feed, parsed.title, entry)
             except Exception:  # keep going with the next entry; the log says which one failed
-                log.exception("entry failed: %s (feed %s)", entry.url, feed.url)
+                log.exception(
+                    "entry failed: %s (feed %s)",
+                    entry.url,
+                    feed.name,
+                    extra={"job": "fetch", "feed": feed.name, "feed_url": feed.url, "entry_url": entry.url},
+                )
         entry_log.entries, entry_log.new_articles = len(parsed.entries), new
         entry_log.error = f"feed parsed with warnings: {parsed.warning}" if parsed.warning else None
     entry_log.status_code = response.status
@@ -229,7 +251,11 @@ def _ingest_entry(
             if feed.kind == "factcheck":
                 _store_claim_reviews(settings, factory, page_response)
         except FetchError as exc:
-            log.info("page not fetched, using the feed summary: %s", exc)
+            log.info(
+                "page not fetched, using the feed summary: %s",
+                exc,
+                extra={"job": "fetch", "feed": feed.name, "page_url": url, "http_status": exc.status},
+            )
 
     new = NewArticle(
         url=url,

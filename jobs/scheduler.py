@@ -127,7 +127,9 @@ class Daemon:
             with job_run(self.factory, job) as run:
                 run.summary = work() or {}
         except Exception:  # logged with its traceback; the job runs again at its next time
-            log.exception("job %s failed; it will run again at its next scheduled time", job)
+            log.exception(
+                "job %s failed; it will run again at its next scheduled time", job, extra={"job": job}
+            )
 
     def _cycle(self) -> dict[str, object]:
         self._extractor = self._extractor or build_extractor(self.settings)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.jobs.fetch import fetch_feeds
+from claimwatch.jobs.logs import JsonFormatter
 from claimwatch.store.models import Article, FetchLog, Source
 
 from .conftest import LoopbackSite, make_settings, read_fixture
@@ -68,7 +71,7 @@ def test_second_cycle_sends_validators_and_a_304_stores_nothing(
 
 
 def test_one_bad_feed_never_stops_the_others(
-    tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]
+    tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
 ) -> None:
     with socket.socket() as probe:  # a port with nothing listening: connection refused
         probe.bind(("127.0.0.1", 0))
@@ -107,6 +110,18 @@ def test_one_bad_feed_never_stops_the_others(
         assert health[name].consecutive_failures == 1 and health[name].last_error
         assert health[name].next_check_at is not None  # backed off
     assert health["Good"].consecutive_failures == 0 and health["Good"].last_error is None
+
+    # Each failure's log record names its feed and the kind of error, as JSON log fields.
+    failures = {r.feed: r for r in caplog.records if getattr(r, "feed", None) and r.levelname == "WARNING"}
+    assert set(failures) == {"Gone", "Refused", "Not a feed", "Unavailable"}
+    assert {name: failures[name].error_kind for name in ("Gone", "Refused", "Unavailable")} == {
+        "Gone": "http 404",
+        "Refused": "ConnectError",
+        "Unavailable": "http 503",
+    }
+    assert failures["Not a feed"].feed_url == site.url("/html") and failures["Gone"].job == "fetch"
+    line = json.loads(JsonFormatter().format(failures["Refused"]))
+    assert (line["feed"], line["error_kind"], line["job"]) == ("Refused", "ConnectError", "fetch")
 
     # Backed-off feeds are skipped on the next cycle instead of being hammered.
     again = {o.name: o.outcome for o in fetch_feeds(make_settings(tmp_path, feeds), factory)}
