@@ -21,8 +21,10 @@ then waits for it to return and exits.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import FrameType
@@ -31,6 +33,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sdnotify import SystemdNotifier
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -101,6 +104,15 @@ def housekeeping(settings: Settings, factory: sessionmaker[Session]) -> dict[str
     return {"fetch_log_pruned": int(logs or 0), "job_runs_pruned": int(runs or 0)}
 
 
+def watchdog_interval() -> float | None:
+    """Seconds between watchdog pings: half of systemd's WatchdogSec (WATCHDOG_USEC), or None without one."""
+    value = os.environ.get("WATCHDOG_USEC")
+    pid = os.environ.get("WATCHDOG_PID")
+    if not value or (pid and pid != str(os.getpid())):
+        return None
+    return int(value) / 1_000_000 / 2
+
+
 class Daemon:
     """The scheduler, its jobs, and the signals that stop or reload it."""
 
@@ -127,9 +139,7 @@ class Daemon:
             with job_run(self.factory, job) as run:
                 run.summary = work() or {}
         except Exception:  # logged with its traceback; the job runs again at its next time
-            log.exception(
-                "job %s failed; it will run again at its next scheduled time", job, extra={"job": job}
-            )
+            log.exception("job %s failed; it will run again at its next scheduled time", job, extra={"job": job})
 
     def _cycle(self) -> dict[str, object]:
         self._extractor = self._extractor or build_extractor(self.settings)
@@ -225,8 +235,15 @@ class Daemon:
         self.scheduler.start()
         for job in self.scheduler.get_jobs():
             log.info("job %s: next run %s", job.id, job.next_run_time)
-        while not self._done.wait(timeout=1.0):
-            pass
+        systemd = SystemdNotifier()
+        systemd.notify("READY=1")  # Type=notify: systemd counts the service as started from here
+        watchdog = watchdog_interval()
+        last_ping = time.monotonic()
+        while not self._done.wait(timeout=1.0 if watchdog is None else min(1.0, watchdog)):
+            if watchdog is not None and time.monotonic() - last_ping >= watchdog:
+                systemd.notify("WATCHDOG=1")  # from the main loop: a hung daemon stops pinging
+                last_ping = time.monotonic()
+        systemd.notify("STOPPING=1")
         self.scheduler.shutdown(wait=True)
         self._close_pool()
         log.info("stopped")

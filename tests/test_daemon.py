@@ -249,3 +249,33 @@ def test_sighup_reloads_the_schedule_and_keeps_it_on_a_broken_config(
     assert daemon.scheduler.get_job("cycle").trigger.interval == timedelta(minutes=5)
     assert {job.id for job in daemon.scheduler.get_jobs()} == {"cycle", "factchecks", "digest", "housekeeping"}
     daemon.scheduler.shutdown(wait=False)
+
+
+def test_systemd_readiness_and_watchdog_pings_reach_the_notify_socket(
+    tmp_path: Path, db_url: str, factory: sessionmaker[Session]
+) -> None:
+    import socket
+
+    address = str(tmp_path / "notify.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener, serve_corpus() as base_url:
+        listener.bind(address)
+        listener.settimeout(120)
+        config = write_config(tmp_path / "claimwatch.toml", base_url)
+        os.environ["NOTIFY_SOCKET"], os.environ["WATCHDOG_USEC"] = address, "2000000"
+        try:
+            process = start(config, db_url, "run")
+        finally:
+            del os.environ["NOTIFY_SOCKET"], os.environ["WATCHDOG_USEC"]
+        try:
+            messages = [listener.recv(256).decode()]
+            assert messages == ["READY=1"]
+            started = time.monotonic()
+            while messages.count("WATCHDOG=1") < 2:
+                messages.append(listener.recv(256).decode())
+            assert time.monotonic() - started < 10  # a ping about every second (half of WatchdogSec=2)
+        finally:
+            _seconds, err = stop(process)
+        listener.settimeout(5)
+        while messages[-1] != "STOPPING=1":  # sent before it stops; a timeout here fails the test
+            messages.append(listener.recv(256).decode())
+        assert process.returncode == 0, err
