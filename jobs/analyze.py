@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
+from claimwatch.nlp.checkworthiness_model import rescore
 from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.nlp.model import load_model
 from claimwatch.nlp.pool import ExtractionPool
@@ -104,6 +105,7 @@ def _analyze_batches(
         extractions = _safe_extract(extractor, pool, texts)
         groups = None
         if semantic is not None:
+            rescore(extractions, semantic.embedder)  # the learned check-worthiness
             claim_texts = [c.text for extraction in extractions if extraction for c in extraction.claims]
             groups = groups_for(settings, factory, semantic, claim_texts)
         summary.extract_seconds += time.monotonic() - started

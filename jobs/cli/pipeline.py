@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config import Settings, load_config
 from claimwatch.ingest.search import all_feeds
-from claimwatch.nlp.embeddings import matching_mode
+from claimwatch.nlp.checkworthiness_model import rescore
+from claimwatch.nlp.embeddings import active_embedder, matching_mode
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.store.analysis import mark_outdated, sync_actor_aliases, sync_watchlist
 from claimwatch.store.db import schema_revision, transaction
@@ -218,12 +219,19 @@ def extract(
         raise fail(EXIT_INPUT, f"{file}: cannot read text: {exc}") from exc
     with model_errors():
         extractor = build_extractor(settings)
+        embedder = active_embedder(settings.semantic.model, settings.semantic.batch_size)
     try:
         if not jsonl:
-            print(json.dumps(extractor.extract(raw).to_json(), ensure_ascii=False, indent=2))
+            extraction = extractor.extract(raw)
+            if embedder is not None:
+                rescore([extraction], embedder)  # the learned check-worthiness, as analyze stores it
+            print(json.dumps(extraction.to_json(), ensure_ascii=False, indent=2))
             return
         records = list(jsonl_records(raw, file))
-        for (record_id, _text), result in zip(records, extractor.extract_many(t for _i, t in records)):
+        results = list(extractor.extract_many(t for _i, t in records))
+        if embedder is not None:
+            rescore(results, embedder)
+        for (record_id, _text), result in zip(records, results):
             print(json.dumps({"id": record_id, **result.to_json()}, ensure_ascii=False))
     except ExtractionInputError as exc:
         raise fail(EXIT_INPUT, f"{file}: {exc}") from exc
