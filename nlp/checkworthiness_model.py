@@ -14,20 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .checkworthiness import HEDGES, MEASURE_WORDS, OPINION_WORDS, PERSONAL
 from .embeddings import Embedder
 from .extract import Extraction
 
 WEIGHTS = Path(__file__).parent / "data" / "checkworthiness.json"
-MEASURE_WORDS = frozenset(
-    """percent billion million thousand increase increased decrease decreased rise rose fell fall doubled
-    tripled killed died deaths casualties record highest lowest majority half third quarter""".split()
-)
-OPINION_WORDS = frozenset(
-    """strange absurd terrible great wonderful disgraceful shameful ridiculous beautiful bad good best worst
-    believe feel hope wish love hate should must""".split()
-)
-HEDGES = frozenset({"may", "might", "could", "perhaps", "possibly", "maybe"})
-PERSONAL = frozenset({"i", "we", "you", "me", "us", "our", "my", "your"})
 
 
 def surface_features(text: str) -> list[float]:
