@@ -90,6 +90,11 @@ class SemanticSettings(_Section):
         return self
 
 
+class MetricsSettings(_Section):
+    port: int = Field(default=0, ge=0, le=65535, description="Prometheus /metrics port of the daemon; 0: off.")
+    host: str = Field(default="127.0.0.1", description="Address to serve metrics on; keep loopback.")
+
+
 class ScheduleSettings(_Section):
     timezone: str = "UTC"
     fetch_every_minutes: float = Field(default=30, gt=0, description="Fetch → analyze → match cycle.")
@@ -271,6 +276,7 @@ class Settings(_Section):
     nlp: NlpSettings = Field(default_factory=NlpSettings)
     semantic: SemanticSettings = Field(default_factory=SemanticSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     factchecks: FactCheckSettings = Field(default_factory=FactCheckSettings)
     feeds: list[FeedSettings] = Field(default_factory=list)

@@ -48,6 +48,7 @@ from .analyze import build_extractor, build_pool
 from .cycle import run_cycle
 from .digest import send_digest
 from .factchecks import refresh_factchecks
+from .metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ class Daemon:
         self._done = threading.Event()
         self._extractor = extractor  # built on first use; dropped on reload, since the config may change it
         self._pool: ExtractionPool | None = None  # extraction workers for the daemon's life ([nlp] n_process > 1)
+        self.metrics = Metrics()
         self.scheduler = BackgroundScheduler(timezone=self.settings.schedule.timezone)
 
     # -- jobs -----------------------------------------------------------------------------------------
@@ -135,18 +137,21 @@ class Daemon:
         try:
             if job == "cycle":
                 work()  # run_cycle keeps its own job_runs row
-                return
-            with job_run(self.factory, job) as run:
-                run.summary = work() or {}
+            else:
+                with job_run(self.factory, job) as run:
+                    run.summary = work() or {}
         except Exception:  # logged with its traceback; the job runs again at its next time
             log.exception("job %s failed; it will run again at its next scheduled time", job, extra={"job": job})
+            self.metrics.job(job, "failed")
+            return
+        self.metrics.job(job, "ok")
 
     def _cycle(self) -> dict[str, object]:
         self._extractor = self._extractor or build_extractor(self.settings)
         self._pool = self._pool or build_pool(self.settings)
-        return run_cycle(
-            self.settings, self.factory, extractor=self._extractor, pool=self._pool, stop=self.stop
-        ).as_dict()
+        summary = run_cycle(self.settings, self.factory, extractor=self._extractor, pool=self._pool, stop=self.stop)
+        self.metrics.cycle(summary)
+        return summary.as_dict()
 
     def _close_pool(self) -> None:
         if self._pool is not None:
@@ -166,6 +171,7 @@ class Daemon:
 
     def _digest(self) -> dict[str, object]:
         outcome = send_digest(self.settings, self.factory, datetime.now(timezone.utc))
+        self.metrics.digest(outcome.status)
         if outcome.status in ("failed", "uncertain"):
             raise RuntimeError(f"digest {outcome.status}: {outcome.error}")
         return {"status": outcome.status, "items": outcome.items, "message_id": outcome.message_id}
@@ -231,6 +237,9 @@ class Daemon:
         signal.signal(signal.SIGTERM, self._on_stop)
         signal.signal(signal.SIGINT, self._on_stop)
         signal.signal(signal.SIGHUP, self._on_reload)
+        if self.settings.metrics.port:
+            self.metrics.serve(self.settings.metrics.host, self.settings.metrics.port)
+            log.info("metrics at http://%s:%d/metrics", self.settings.metrics.host, self.settings.metrics.port)
         self.schedule(catch_up=True)
         self.scheduler.start()
         for job in self.scheduler.get_jobs():

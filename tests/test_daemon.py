@@ -279,3 +279,34 @@ def test_systemd_readiness_and_watchdog_pings_reach_the_notify_socket(
         while messages[-1] != "STOPPING=1":  # sent before it stops; a timeout here fails the test
             messages.append(listener.recv(256).decode())
         assert process.returncode == 0, err
+
+
+def test_metrics_endpoint_of_a_running_daemon(tmp_path: Path, db_url: str, factory: sessionmaker[Session]) -> None:
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with serve_corpus() as base_url:
+        config = write_config(tmp_path / "claimwatch.toml", base_url)
+        config.write_text(config.read_text() + f"\n[metrics]\nport = {port}\n")
+        process = start(config, db_url, "run")
+        text = ""
+
+        def cycle_counted() -> bool:
+            nonlocal text
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+            except httpx.HTTPError:
+                return False
+            return 'claimwatch_job_runs_total{job="cycle",outcome="ok"} 1.0' in text
+
+        try:
+            wait_for(cycle_counted, 180, "a cycle in the metrics")
+        finally:
+            stop(process)
+    assert 'claimwatch_stored_total{kind="articles"} 6.0' in text
+    assert 'claimwatch_cycle_stage_seconds{stage="extract"}' in text
+    assert 'claimwatch_job_last_success_timestamp_seconds{job="cycle"}' in text
