@@ -34,6 +34,7 @@ bench: $(STAMP)  ## every benchmark; figures and ratios in docs/performance.md (
 	$(BIN)/python benchmarks/ingest_bench.py --feeds 80 --entries 25
 	$(BIN)/python benchmarks/analyze_bench.py $(wildcard $(SHARED)/gold/seed_article.txt)
 	$(BIN)/python benchmarks/export_bench.py
+	$(BIN)/python benchmarks/memory_bench.py
 	@if [ -d $(SHARED)/eval/claim-retrieval-dev ]; then \
 	  $(BIN)/python benchmarks/claim_retrieval_eval.py $(SHARED)/eval/claim-retrieval-dev && \
 	  $(BIN)/python benchmarks/factcheck_scale_bench.py $(SHARED)/eval/claim-retrieval-dev; \
