@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-# An arbitrary, fixed 64-bit key: claimwatch's daemon lock in pg_locks.
+# An arbitrary, fixed 64-bit key, combined with the store's schema: claimwatch's daemon lock in pg_locks.
 PG_LOCK_KEY = 0x636C61696D77  # "claimw"
 
 
@@ -53,14 +53,16 @@ def file_lock(path: Path) -> Iterator[None]:
 @contextmanager
 def advisory_lock(engine: Engine) -> Iterator[None]:
     with engine.connect() as conn:
-        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY}).scalar():
+        # one lock per store: stores in different schemas of one database do not block each other
+        key = int(conn.execute(text("SELECT (:k # hashtext(current_schema())::bigint)"), {"k": PG_LOCK_KEY}).scalar())
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             row = conn.execute(
                 text(
                     "SELECT a.pid, a.client_addr, a.application_name, a.backend_start FROM pg_locks l "
                     "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
                     "AND l.objid = :lo AND l.classid = :hi"
                 ),
-                {"lo": PG_LOCK_KEY & 0xFFFFFFFF, "hi": PG_LOCK_KEY >> 32},
+                {"lo": key & 0xFFFFFFFF, "hi": (key >> 32) & 0xFFFFFFFF},
             ).first()
             who = (
                 f"PostgreSQL backend pid {row[0]} from {row[1] or 'local socket'} since {row[3]:%Y-%m-%d %H:%M}"
@@ -72,7 +74,7 @@ def advisory_lock(engine: Engine) -> Iterator[None]:
         try:
             yield
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
             conn.commit()
 
 
