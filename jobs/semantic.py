@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
@@ -19,9 +18,9 @@ from claimwatch.nlp.embeddings import Embedder, active_embedder
 from claimwatch.store.analysis import MeaningGroups
 from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import Matching
-from claimwatch.store.models import Claim, ClaimVector, FactCheck, FactCheckVector
+from claimwatch.store.models import ClaimVector, FactCheckVector
 from claimwatch.store.vector_index import VectorIndex
-from claimwatch.store.vectors import missing_claim_vectors, missing_factcheck_vectors, store_vectors
+from claimwatch.store.vectors import missing_vectors, store_vectors
 
 log = logging.getLogger(__name__)
 
@@ -94,35 +93,17 @@ def groups_for(
     )
 
 
-def missing_vectors(factory: sessionmaker[Session], model: str) -> int:
-    """How many fact-checks and claims have no vector from `model` yet."""
-    with factory() as session:
-        checks = session.scalar(
-            select(func.count(FactCheck.id))
-            .outerjoin(
-                FactCheckVector, (FactCheckVector.factcheck_id == FactCheck.id) & (FactCheckVector.model == model)
-            )
-            .where(FactCheckVector.id.is_(None))
-        )
-        claims = session.scalar(
-            select(func.count(Claim.id))
-            .outerjoin(ClaimVector, (ClaimVector.claim_id == Claim.id) & (ClaimVector.model == model))
-            .where(ClaimVector.id.is_(None))
-        )
-    return int(checks or 0) + int(claims or 0)
-
-
 def embed_missing(
     factory: sessionmaker[Session], embedder: Embedder, *, on_progress: Callable[[int], None] | None = None
 ) -> int:
     """Embed every fact-check and claim that has no vector from the model, a batch per transaction;
     returns how many were embedded."""
     done = 0
-    for table, missing in ((FactCheckVector, missing_factcheck_vectors), (ClaimVector, missing_claim_vectors)):
+    for table in (FactCheckVector, ClaimVector):
         after = 0
         while True:
             with factory() as session:
-                items = missing(session, embedder.name, after=after, limit=EMBED_BATCH)
+                items = missing_vectors(session, table, embedder.name, after=after, limit=EMBED_BATCH)
             if not items:
                 break
             vectors = embedder.encode([text for _id, text in items])

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from .models import Claim, ClaimVector, FactCheck, FactCheckVector
@@ -42,28 +42,32 @@ def _owner(table: VectorTable):  # type: ignore[no-untyped-def]
     return table.factcheck_id if table is FactCheckVector else table.claim_id
 
 
-def missing_factcheck_vectors(session: Session, model: str, *, after: int, limit: int) -> list[tuple[int, str]]:
-    """(fact-check id, text) of fact-checks with no vector from `model`, by id, after id `after`."""
-    rows = session.execute(
-        select(FactCheck.id, FactCheck.claim_reviewed, FactCheck.title)
-        .outerjoin(FactCheckVector, (FactCheckVector.factcheck_id == FactCheck.id) & (FactCheckVector.model == model))
-        .where(FactCheckVector.id.is_(None), FactCheck.id > after)
-        .order_by(FactCheck.id)
-        .limit(limit)
-    )
-    return [(row[0], factcheck_text(row[1], row[2])) for row in rows]
+def _lacking(table: VectorTable, model: str) -> Select[tuple[int, str, str | None]]:
+    """Owners (id, text, headline) with no vector from `model` in `table`."""
+    if table is FactCheckVector:
+        query = select(FactCheck.id, FactCheck.claim_reviewed, FactCheck.title)
+        on = (FactCheckVector.factcheck_id == FactCheck.id) & (FactCheckVector.model == model)
+    else:
+        query = select(Claim.id, Claim.text, literal(None))
+        on = (ClaimVector.claim_id == Claim.id) & (ClaimVector.model == model)
+    return query.outerjoin(table, on).where(table.id.is_(None))
 
 
-def missing_claim_vectors(session: Session, model: str, *, after: int, limit: int) -> list[tuple[int, str]]:
-    """(claim id, text) of canonical claims with no vector from `model`, by id, after id `after`."""
-    rows = session.execute(
-        select(Claim.id, Claim.text)
-        .outerjoin(ClaimVector, (ClaimVector.claim_id == Claim.id) & (ClaimVector.model == model))
-        .where(ClaimVector.id.is_(None), Claim.id > after)
-        .order_by(Claim.id)
-        .limit(limit)
+def missing_vectors(
+    session: Session, table: VectorTable, model: str, *, after: int, limit: int
+) -> list[tuple[int, str]]:
+    """(owner id, text to embed) of fact-checks or claims with no vector from `model`, by id, after `after`."""
+    owner = FactCheck.id if table is FactCheckVector else Claim.id
+    rows = session.execute(_lacking(table, model).where(owner > after).order_by(owner).limit(limit))
+    return [(row[0], factcheck_text(row[1], row[2]) if table is FactCheckVector else row[1]) for row in rows]
+
+
+def count_missing_vectors(session: Session, model: str) -> int:
+    """How many fact-checks and claims have no vector from `model` yet."""
+    return sum(
+        int(session.scalar(select(func.count()).select_from(_lacking(table, model).subquery())) or 0)
+        for table in (FactCheckVector, ClaimVector)
     )
-    return [(row[0], row[1]) for row in rows]
 
 
 def store_vectors(

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from claimwatch.config import ConfigError, Settings, load_config
 from claimwatch.nlp.model import ModelError
 from claimwatch.store.db import StoreError, open_store
+from claimwatch.store.vectors import count_missing_vectors
 
 from ..logs import JsonFormatter
-from ..semantic import Semantic, embed_missing, missing_vectors, semantic_for
+from ..semantic import Semantic, embed_missing, semantic_for
 
 T = TypeVar("T")
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT, EXIT_LOCKED = 1, 3, 4, 5, 6, 7
@@ -127,7 +128,8 @@ def embed_with_progress(factory: sessionmaker[Session], semantic: Semantic | Non
     """Compute the vectors that are missing, with a progress bar (resumable: each batch commits)."""
     if semantic is None:
         return 0
-    total = missing_vectors(factory, semantic.embedder.name)
+    with factory() as session:
+        total = count_missing_vectors(session, semantic.embedder.name)
     if not total:
         return 0
     with progress_bar() as progress:
