@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from claimwatch.config.settings import Settings
-from claimwatch.store.digests import WINDOW_CLOSING
-from claimwatch.store.models import DigestRun, JobRun, Source
+from claimwatch.store.digests import last_window_end
+from claimwatch.store.reports import failing_feeds, last_success
 
 MAX_FAILING_SHARE = 0.5
 DIGEST_GRACE = timedelta(hours=6)
@@ -34,16 +34,12 @@ def check_health(settings: Settings, engine: Engine, now: datetime | None = None
 def _problems(settings: Settings, session: Session, now: datetime) -> list[str]:
     problems = []
     interval = timedelta(minutes=settings.schedule.fetch_every_minutes)
-    last_ok = session.scalar(select(func.max(JobRun.finished_at)).where(JobRun.job == "cycle", JobRun.outcome == "ok"))
+    last_ok = last_success(session, "cycle")
     if last_ok is None:
         problems.append("no cycle has succeeded yet")
     elif now - last_ok > 2 * interval:
         problems.append(f"no successful cycle since {last_ok:%Y-%m-%d %H:%M} UTC (more than 2 intervals)")
-    enabled, failing = session.execute(
-        select(func.count(Source.id), func.count(Source.id).filter(Source.consecutive_failures > 0)).where(
-            Source.enabled.is_(True)
-        )
-    ).one()
+    enabled, failing = failing_feeds(session)
     if enabled and failing / enabled > MAX_FAILING_SHARE:
         problems.append(f"{failing} of {enabled} feeds are failing")
     if settings.digest.recipients:
@@ -52,7 +48,7 @@ def _problems(settings: Settings, session: Session, now: datetime) -> list[str]:
             if settings.schedule.digest_every_minutes
             else timedelta(days=1)
         )
-        last = session.scalar(select(func.max(DigestRun.window_end)).where(DigestRun.status.in_(WINDOW_CLOSING)))
+        last = last_window_end(session)
         if last is not None and now - last > period + DIGEST_GRACE:
             problems.append(f"digest overdue: the last one closed its window at {last:%Y-%m-%d %H:%M} UTC")
     return problems

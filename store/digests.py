@@ -64,10 +64,14 @@ class QuoteItem:
     url: str
 
 
+def last_window_end(session: Session) -> datetime | None:
+    """Where the last digest that went out (or was empty) closed its window; None before the first."""
+    return session.scalar(select(func.max(DigestRun.window_end)).where(DigestRun.status.in_(WINDOW_CLOSING)))
+
+
 def window(session: Session, now: datetime) -> tuple[datetime, datetime]:
     """From the end of the last digest that went out (the first time: one day back) until now."""
-    last = session.scalar(select(func.max(DigestRun.window_end)).where(DigestRun.status.in_(WINDOW_CLOSING)))
-    return (last or now - FIRST_WINDOW), now
+    return (last_window_end(session) or now - FIRST_WINDOW), now
 
 
 def new_claims(session: Session, start: datetime, end: datetime) -> list[ClaimItem]:

@@ -48,6 +48,21 @@ def feed_health(session: Session) -> list[Source]:
     )
 
 
+def last_success(session: Session, job: str) -> datetime | None:
+    """When `job` last finished successfully."""
+    return session.scalar(select(func.max(JobRun.finished_at)).where(JobRun.job == job, JobRun.outcome == "ok"))
+
+
+def failing_feeds(session: Session) -> tuple[int, int]:
+    """(enabled feeds, of which failing now)."""
+    enabled, failing = session.execute(
+        select(func.count(Source.id), func.count(Source.id).filter(Source.consecutive_failures > 0)).where(
+            Source.enabled.is_(True)
+        )
+    ).one()
+    return int(enabled), int(failing)
+
+
 def last_job_runs(session: Session) -> list[JobRun]:
     """The latest run of each job."""
     latest = select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
