@@ -105,9 +105,11 @@ def _analyze_batches(
         extractions = _safe_extract(extractor, pool, texts)
         groups = None
         if semantic is not None:
-            rescore(extractions, semantic.embedder)  # the learned check-worthiness
-            claim_texts = [c.text for extraction in extractions if extraction for c in extraction.claims]
-            groups = groups_for(settings, factory, semantic, claim_texts)
+            # one encoding per distinct text: claims for grouping, their sentences for check-worthiness
+            claims = [c for extraction in extractions if extraction for c in extraction.claims]
+            vectors = semantic.embedder.encode_texts(t for c in claims for t in (c.text, c.sentence or c.text))
+            rescore(extractions, semantic.embedder, vectors)  # the learned check-worthiness
+            groups = groups_for(settings, factory, semantic, vectors)
         summary.extract_seconds += time.monotonic() - started
         for (article_id, _text), extraction in zip(pending, extractions):
             started = time.monotonic()

@@ -8,9 +8,10 @@ syncs them each cycle instead of reloading them)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
@@ -76,20 +77,19 @@ def matching_for(settings: Settings, semantic: Semantic | None) -> Matching:
 
 
 def groups_for(
-    settings: Settings, factory: sessionmaker[Session], semantic: Semantic, texts: list[str]
+    settings: Settings, factory: sessionmaker[Session], semantic: Semantic, vectors: Mapping[str, np.ndarray]
 ) -> MeaningGroups:
-    """Grouping by meaning for a batch of claim texts about to be saved (encoded here in one call)."""
+    """Grouping by meaning for a batch of claims about to be saved, given the vectors of their texts."""
     wordings = [(entry.key, text) for entry in settings.watchlist for text in (entry.claim, *entry.paraphrases)]
-    unique = list(dict.fromkeys(texts))
-    vectors = semantic.embedder.encode([*unique, *(text for _key, text in wordings)])
+    listed = semantic.embedder.encode_texts(text for _key, text in wordings)
     with factory() as session:
         semantic.claims.sync(session)  # the full check once per batch; per claim only what is new
     return MeaningGroups(
         index=semantic.claims,
         model=semantic.embedder.name,
         threshold=settings.semantic.group_threshold,
-        watchlist=[(key, vectors[len(unique) + i], text) for i, (key, text) in enumerate(wordings)],
-        vectors=dict(zip(unique, vectors[: len(unique)])),
+        watchlist=[(key, listed[text], text) for key, text in wordings],
+        vectors=vectors,
     )
 
 

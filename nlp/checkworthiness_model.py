@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,9 +58,12 @@ def load_checkworthiness_model() -> CheckworthinessModel:
     return CheckworthinessModel(data["model"], np.array(data["coef"]), float(data["intercept"]), data["threshold"])
 
 
-def rescore(extractions: Sequence[Extraction | None], embedder: Embedder) -> None:
+def rescore(
+    extractions: Sequence[Extraction | None], embedder: Embedder, vectors: Mapping[str, np.ndarray] | None = None
+) -> None:
     """Replace the hand-weighted check-worthiness of every claim with the learned model's, scoring each
-    claim's sentence; a no-op when the weights were trained with another embedding model."""
+    claim's sentence (its vector taken from `vectors` when there, else encoded); a no-op when the weights
+    were trained with another embedding model."""
     model = load_checkworthiness_model()
     if model.model != embedder.name:
         return
@@ -68,6 +71,8 @@ def rescore(extractions: Sequence[Extraction | None], embedder: Embedder) -> Non
     sentences = list(dict.fromkeys(claim.sentence or claim.text for claim in claims))
     if not sentences:
         return
-    scores = dict(zip(sentences, model.score(sentences, embedder.encode(sentences))))
+    known = dict(vectors or {})
+    known.update(embedder.encode_texts(s for s in sentences if s not in known))
+    scores = dict(zip(sentences, model.score(sentences, np.vstack([known[s] for s in sentences]))))
     for claim in claims:
         claim.checkworthiness = float(scores[claim.sentence or claim.text])

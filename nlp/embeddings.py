@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +81,11 @@ class Embedder:
             if on_batch is not None:
                 on_batch(len(chunk))
         return np.vstack(parts)
+
+    def encode_texts(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """The vector of each distinct text, encoded once."""
+        unique = list(dict.fromkeys(texts))
+        return dict(zip(unique, self.encode(unique)))
 
 
 @lru_cache(maxsize=2)

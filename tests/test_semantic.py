@@ -63,7 +63,7 @@ def _save_claims(
         ],
         version="test",
     )
-    groups = groups_for(settings, factory, semantic, texts)
+    groups = groups_for(settings, factory, semantic, semantic.embedder.encode_texts(texts))
     with transaction(factory) as session:
         article = _article(session, outlet, len(texts))
         save_extraction(session, article, extraction, groups)
