@@ -1,6 +1,8 @@
 """HTTP fetching: one polite, bounded httpx client for feeds and pages.
 
-- bodies are streamed and cut off at a byte cap counted after decompression (a gzip bomb cannot pass);
+- bodies are streamed and cut off at a byte cap counted after decompression (a gzip bomb cannot pass), and
+  at `total_timeout` seconds for the whole response (httpx's timeouts are per read: a server trickling one
+  byte a second would pass them forever);
 - redirects are followed by hand, at most `max_redirects`, each hop through the address guard;
 - connections are limited overall and per host, and requests to one host are spaced by a minimum delay;
 - transient failures (timeouts, connection errors, 408/425/429/5xx) are retried with exponential backoff
@@ -190,9 +192,10 @@ class Fetcher:
         except BlockedAddressError as exc:
             raise FetchError(url, str(exc), transient=False) from exc
         slot = self._hosts.acquire(urlsplit(url).hostname or "")
+        deadline = time.monotonic() + self.settings.total_timeout
         try:
             with self._client.stream("GET", url, headers=headers) as response:
-                body = self._read_capped(url, response)
+                body = self._read_capped(url, response, deadline)
                 return Response(str(response.url), response.status_code, body, response.headers)
         except BlockedAddressError as exc:
             raise FetchError(url, str(exc), transient=False) from exc
@@ -203,7 +206,7 @@ class Fetcher:
         finally:
             slot.release()
 
-    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
+    def _read_capped(self, url: str, response: httpx.Response, deadline: float) -> bytes:
         cap = self.settings.max_body_bytes
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > cap and "content-encoding" not in response.headers:
@@ -214,5 +217,7 @@ class Fetcher:
             size += len(chunk)
             if size > cap:
                 raise FetchError(url, f"body exceeds the {cap}-byte cap", transient=False)
+            if time.monotonic() > deadline:
+                raise FetchError(url, f"timed out: body not complete after {self.settings.total_timeout:g} s")
             chunks.append(chunk)
         return b"".join(chunks)
