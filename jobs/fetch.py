@@ -158,7 +158,7 @@ def _fetch_one(
         )
         return FeedOutcome(feed.name, feed.url, "error", status=status, error=str(exc))
 
-    new = 0
+    new = failed = 0
     if parsed is None:
         entry_log.outcome = "not_modified"
     else:
@@ -176,6 +176,7 @@ def _fetch_one(
             try:
                 new += _ingest_entry(settings, factory, fetcher, feed, parsed.title, entry)
             except Exception:  # keep going with the next entry; the log says which one failed
+                failed += 1
                 log.exception(
                     "entry failed: %s (feed %s)",
                     entry.url,
@@ -184,6 +185,8 @@ def _fetch_one(
                 )
         entry_log.entries, entry_log.new_articles = len(parsed.entries), new
         entry_log.error = f"feed parsed with warnings: {parsed.warning}" if parsed.warning else None
+        if failed:
+            entry_log.error = f"{failed} of {len(parsed.entries)} entries failed; the feed is read whole next time"
     entry_log.status_code = response.status
     entry_log.duration_ms = int((time.monotonic() - clock) * 1000)
     with transaction(factory) as session:
@@ -193,9 +196,10 @@ def _fetch_one(
             session,
             source,
             status=response.status,
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
-            next_check_at=_fresh_until(response, parsed),
+            # with an entry not stored, no validators: a 304 next time would lose it for good
+            etag=None if failed else response.headers.get("etag"),
+            last_modified=None if failed else response.headers.get("last-modified"),
+            next_check_at=None if failed else _fresh_until(response, parsed),
             log=entry_log,
         )
     return FeedOutcome(
