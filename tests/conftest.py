@@ -48,7 +48,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def _pg_schema_url(base: str) -> Iterator[str]:
     """A fresh PostgreSQL schema for one test, dropped afterwards; the URL puts it first on search_path."""
     schema = f"cw_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
+    admin = create_engine(base, pool_pre_ping=True)  # it outlives a PostgreSQL restart in tests/faults
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in base else "?"
