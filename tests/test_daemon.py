@@ -3,6 +3,7 @@ SMTP server; one digest per window, one daemon per store, a clean stop on SIGTER
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -281,7 +282,7 @@ def test_systemd_readiness_and_watchdog_pings_reach_the_notify_socket(
         assert process.returncode == 0, err
 
 
-def test_metrics_endpoint_of_a_running_daemon(tmp_path: Path, db_url: str, factory: sessionmaker[Session]) -> None:
+def test_metrics_and_health_of_a_running_daemon(tmp_path: Path, db_url: str, factory: sessionmaker[Session]) -> None:
     import socket
 
     import httpx
@@ -305,6 +306,15 @@ def test_metrics_endpoint_of_a_running_daemon(tmp_path: Path, db_url: str, facto
 
         try:
             wait_for(cycle_counted, 180, "a cycle in the metrics")
+            health = subprocess.run(  # what a monitor runs beside the daemon, on the store it is writing
+                [*CLI, "--config", str(config), "health", "--json"],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "CLAIMWATCH_DATABASE_URL": db_url},
+                timeout=120,
+            )
+            assert health.returncode == 0, health.stdout + health.stderr
+            assert json.loads(health.stdout)["status"] == "healthy"
         finally:
             stop(process)
     assert 'claimwatch_stored_total{kind="articles"} 6.0' in text
