@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet 'torch==$(TORCH_VERSION)'
-	$(BIN)/python -m pip install --quiet -e '.[semantic,parquet,browse,test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[semantic,workers,parquet,browse,test,bench]'
 	touch $(STAMP)
 
 run: $(STAMP)  ## one full cycle (fetch → analyze → store) into ./data/claimwatch.db

@@ -95,6 +95,25 @@ class MetricsSettings(_Section):
     host: str = Field(default="127.0.0.1", description="Address to serve metrics on; keep loopback.")
 
 
+class WorkersSettings(_Section):
+    """Distributed mode (PostgreSQL only): `claimwatch run` schedules, `claimwatch worker` processes do the
+    work from a Procrastinate queue in the same database."""
+
+    enabled: bool = Field(default=False, description="Defer work to `claimwatch worker` processes.")
+    concurrency: int = Field(default=1, ge=1, le=64, description="Jobs at once per worker process.")
+    analyse_batch: int = Field(default=16, ge=1, le=1000, description="Articles per analysis task.")
+    heartbeat_seconds: float = Field(default=10, gt=0, description="How often a worker says it is alive.")
+    stalled_after_seconds: float = Field(
+        default=60, gt=0, description="A worker silent this long is dead: its running tasks are retried."
+    )
+    reconcile_every_seconds: float = Field(
+        default=60, gt=0, description="How often the scheduler re-defers lost work and retries stalled tasks."
+    )
+    standby_poll_seconds: float = Field(
+        default=10, gt=0, description="How often a standby scheduler tries to take over from the active one."
+    )
+
+
 class ScheduleSettings(_Section):
     timezone: str = "UTC"
     fetch_every_minutes: float = Field(default=30, gt=0, description="Fetch → analyze → match cycle.")
@@ -277,6 +296,7 @@ class Settings(_Section):
     semantic: SemanticSettings = Field(default_factory=SemanticSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    workers: WorkersSettings = Field(default_factory=WorkersSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     factchecks: FactCheckSettings = Field(default_factory=FactCheckSettings)
     feeds: list[FeedSettings] = Field(default_factory=list)

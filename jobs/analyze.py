@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
@@ -18,6 +19,7 @@ from claimwatch.nlp.pool import ExtractionPool
 from claimwatch.store.analysis import pending_articles, save_extraction, sync_actor_aliases, sync_watchlist
 from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, utcnow
+from claimwatch.store.writes import exclusive_writes
 
 from .semantic import Semantic, groups_for
 
@@ -55,6 +57,29 @@ def build_pool(settings: Settings) -> ExtractionPool | None:
     )
 
 
+def analyze_articles(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    article_ids: list[int],
+    *,
+    extractor: Extractor,
+    semantic: Semantic | None,
+) -> AnalyzeSummary:
+    """Analyse those of `article_ids` still pending: the unit of work of a distributed-mode worker. Safe to run
+    twice or at once on two workers: an article analysed meanwhile is skipped."""
+    summary = AnalyzeSummary()
+    with factory() as session:
+        pending = [(a.id, a.text) for a in pending_articles(session, ids=article_ids)]
+    if pending:
+        with exclusive_writes(factory), transaction(factory) as session:
+            sync_actor_aliases(session, settings.actors)
+            sync_watchlist(session, settings.watchlist)
+        _analyze_batches(settings, factory, extractor, None, semantic, summary, pending, list, None, None)
+    if semantic is not None:
+        semantic.save()
+    return summary
+
+
 def analyze_pending(
     settings: Settings,
     factory: sessionmaker[Session],
@@ -79,7 +104,8 @@ def analyze_pending(
     own_pool = pool is None and settings.nlp.n_process > 1
     pool = build_pool(settings) if own_pool else pool
     try:
-        _analyze_batches(settings, factory, extractor, pool, semantic, summary, pending, on_article, stop)
+        more = lambda: _pending_ids(factory, _batch(settings))  # noqa: E731
+        _analyze_batches(settings, factory, extractor, pool, semantic, summary, pending, more, on_article, stop)
     finally:
         if own_pool and pool is not None:
             pool.close()
@@ -96,6 +122,7 @@ def _analyze_batches(
     semantic: Semantic | None,
     summary: AnalyzeSummary,
     pending: list[tuple[int, str]],
+    next_batch: Callable[[], list[tuple[int, str]]],
     on_article: Callable[[int], None] | None,
     stop: threading.Event | None,
 ) -> None:
@@ -103,35 +130,54 @@ def _analyze_batches(
         texts = [text for _id, text in pending]
         started = time.monotonic()
         extractions = _safe_extract(extractor, pool, texts)
-        groups = None
+        vectors = None
         if semantic is not None:
             # one encoding per distinct text: claims for grouping, their sentences for check-worthiness
             claims = [c for extraction in extractions if extraction for c in extraction.claims]
             vectors = semantic.embedder.encode_texts(t for c in claims for t in (c.text, c.sentence or c.text))
             rescore(extractions, semantic.embedder, vectors)  # the learned check-worthiness
-            groups = groups_for(settings, factory, semantic, vectors)
         summary.extract_seconds += time.monotonic() - started
-        for (article_id, _text), extraction in zip(pending, extractions):
-            started = time.monotonic()
-            with transaction(factory) as session:
-                article = session.get(Article, article_id)
-                assert article is not None
-                if extraction is None:
-                    # Nothing to analyse (empty text): mark it so it is not retried every cycle.
-                    article.analyzed_at, article.extractor_version = utcnow(), f"{extractor.version}:empty"
-                    summary.failed += 1
-                else:
-                    counts = save_extraction(session, article, extraction, groups)
-                    summary.mentions += counts["mentions"]
-                    summary.quotes += counts["quotes"]
-                    summary.claims += counts["claims"]
-                    summary.articles += 1
-            summary.store_seconds += time.monotonic() - started
-            if on_article:
-                on_article(article_id)
-            if stop is not None and stop.is_set():
-                break
-        pending = _pending_ids(factory, _batch(settings))
+        with exclusive_writes(factory):  # grouped against, and saved into, the store as it is now
+            _save_batch(
+                settings, factory, extractor, semantic, vectors, summary, pending, extractions, on_article, stop
+            )
+        pending = next_batch()
+
+
+def _save_batch(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    extractor: Extractor,
+    semantic: Semantic | None,
+    vectors: dict[str, np.ndarray] | None,
+    summary: AnalyzeSummary,
+    pending: list[tuple[int, str]],
+    extractions: list[Extraction | None],
+    on_article: Callable[[int], None] | None,
+    stop: threading.Event | None,
+) -> None:
+    groups = groups_for(settings, factory, semantic, vectors) if semantic is not None and vectors is not None else None
+    for (article_id, _text), extraction in zip(pending, extractions):
+        started = time.monotonic()
+        with transaction(factory) as session:
+            article = session.get(Article, article_id)
+            if article is None or article.analyzed_at is not None:
+                continue  # deleted, or analysed meanwhile by another worker running the same task
+            if extraction is None:
+                # Nothing to analyse (empty text): mark it so it is not retried every cycle.
+                article.analyzed_at, article.extractor_version = utcnow(), f"{extractor.version}:empty"
+                summary.failed += 1
+            else:
+                counts = save_extraction(session, article, extraction, groups)
+                summary.mentions += counts["mentions"]
+                summary.quotes += counts["quotes"]
+                summary.claims += counts["claims"]
+                summary.articles += 1
+        summary.store_seconds += time.monotonic() - started
+        if on_article:
+            on_article(article_id)
+        if stop is not None and stop.is_set():
+            break
 
 
 def _batch(settings: Settings) -> int:

@@ -34,11 +34,9 @@ from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import upsert_factchecks
 from claimwatch.store.models import FetchLog, Source, utcnow
 from claimwatch.store.sources import MAX_BACKOFF, is_due, record_failure, record_success, sync_sources
+from claimwatch.store.writes import exclusive_writes
 
 log = logging.getLogger(__name__)
-
-# Feeds are polled in threads; the last check for a duplicate and the insert happen under one lock.
-_store_lock = threading.Lock()
 
 
 @dataclass
@@ -100,6 +98,23 @@ def fetch_feeds(
         ThreadPoolExecutor(max_workers=settings.fetch.max_connections, thread_name_prefix="fetch") as pool,
     ):
         return list(pool.map(poll, feeds))
+
+
+def poll_feed(settings: Settings, factory: sessionmaker[Session], source_id: int) -> FeedOutcome:
+    """Poll one stored feed if it is due: the unit of work of a distributed-mode worker."""
+    with factory() as session:
+        source = session.get(Source, source_id)
+        if source is None:
+            raise LookupError(f"no feed with id {source_id}")
+        feed = _Feed(source.id, source.name, source.url, source.outlet, source.kind)
+    with Fetcher(settings.fetch) as fetcher:
+        return _fetch_one(settings, factory, fetcher, feed, None, None)
+
+
+def sync_feeds(settings: Settings, factory: sessionmaker[Session]) -> list[int]:
+    """Store the configured feeds and searches; their ids, in config order."""
+    with transaction(factory) as session:
+        return [source.id for source in sync_sources(session, all_feeds(settings))]
 
 
 def _parse(feed: _Feed, response: Response) -> ParsedFeed:
@@ -277,7 +292,7 @@ def _ingest_entry(
     )
     # Checked again under the lock: redirects or rel=canonical may lead to a stored article, and a
     # concurrent feed may have stored the same story meanwhile.
-    with _store_lock:
+    with exclusive_writes(factory):
         if _sighted(factory, feed.id, entry, url=url, title=title, outlet=feed_outlet, when=published):
             return 0
         with transaction(factory) as session:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -18,6 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
 
 # An arbitrary, fixed 64-bit key, combined with the store's schema: claimwatch's daemon lock in pg_locks.
 PG_LOCK_KEY = 0x636C61696D77  # "claimw"
@@ -51,11 +55,19 @@ def file_lock(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def advisory_lock(engine: Engine) -> Iterator[None]:
+def advisory_lock(engine: Engine, standby: float | None = None) -> Iterator[None]:
+    """With `standby` (seconds), wait for a held lock, trying again that often, instead of raising."""
     with engine.connect() as conn:
         # one lock per store: stores in different schemas of one database do not block each other
         key = int(conn.execute(text("SELECT (:k # hashtext(current_schema())::bigint)"), {"k": PG_LOCK_KEY}).scalar())
-        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+        if standby is not None and not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            log.info("standby: another scheduler is active on this store; trying again every %g s", standby)
+            conn.commit()
+            while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                conn.commit()
+                time.sleep(standby)
+            log.info("the active scheduler is gone: this one takes over")
+        elif not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             row = conn.execute(
                 text(
                     "SELECT a.pid, a.client_addr, a.application_name, a.backend_start FROM pg_locks l "
@@ -79,13 +91,14 @@ def advisory_lock(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
-def store_lock(engine: Engine, data_dir: Path) -> Iterator[None]:
-    """Hold the lock for this store for the duration of the block; raise LockHeld if it is taken."""
+def store_lock(engine: Engine, data_dir: Path, standby: float | None = None) -> Iterator[None]:
+    """Hold the lock for this store for the duration of the block; raise LockHeld if it is taken (on
+    PostgreSQL with `standby`, wait for it instead: the standby scheduler of distributed mode)."""
     url = make_url(engine.url)
     if url.get_backend_name() == "sqlite":
         database = Path(url.database) if url.database and url.database != ":memory:" else data_dir / "memory"
         with file_lock(database.with_name(database.name + ".lock")):
             yield
     else:
-        with advisory_lock(engine):
+        with advisory_lock(engine, standby):
             yield

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -50,6 +51,9 @@ from .cycle import run_cycle
 from .digest import send_digest
 from .factchecks import refresh_factchecks
 from .metrics import Metrics
+
+if TYPE_CHECKING:
+    import procrastinate
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +132,15 @@ class Daemon:
     """The scheduler, its jobs, and the signals that stop or reload it."""
 
     def __init__(
-        self, load_settings: Callable[[], Settings], factory: sessionmaker[Session], extractor: Extractor | None = None
+        self,
+        load_settings: Callable[[], Settings],
+        factory: sessionmaker[Session],
+        extractor: Extractor | None = None,
+        *,
+        distributed: procrastinate.App | None = None,
     ) -> None:
         self._load = load_settings
+        self.distributed = distributed  # distributed mode: the triggers defer tasks to this app's workers
         self.settings = load_settings()
         self.factory = factory
         self.stop = threading.Event()
@@ -145,8 +155,8 @@ class Daemon:
         if self.stop.is_set():
             return
         try:
-            if job == "cycle":
-                work()  # run_cycle keeps its own job_runs row
+            if job in ("cycle", "reconcile"):
+                work()  # run_cycle and dispatch keep their own job_runs row; reconcile runs too often for one
             else:
                 with job_run(self.factory, job) as run:
                     run.summary = work() or {}
@@ -157,6 +167,12 @@ class Daemon:
         self.metrics.job(job, "ok")
 
     def _cycle(self) -> dict[str, object]:
+        if self.distributed is not None:
+            from .distributed import dispatch_cycle
+
+            with job_run(self.factory, "cycle") as run:
+                run.summary = {"distributed": True, **dispatch_cycle(self.distributed, self.settings, self.factory)}
+            return run.summary
         self._extractor = self._extractor or build_extractor(self.settings)
         self._pool = self._pool or build_pool(self.settings)
         summary = run_cycle(self.settings, self.factory, extractor=self._extractor, pool=self._pool, stop=self.stop)
@@ -170,6 +186,10 @@ class Daemon:
             self._pool = None
 
     def _factchecks(self) -> dict[str, object]:
+        if self.distributed is not None:
+            from .tasks import defer_once
+
+            return {"deferred": defer_once(self.distributed, "refresh_factchecks", "factchecks")}
         summary = refresh_factchecks(self.settings, self.factory)
         for problem in summary.errors:
             log.warning("fact-checks: %s", problem)
@@ -181,6 +201,10 @@ class Daemon:
         }
 
     def _digest(self) -> dict[str, object]:
+        if self.distributed is not None:
+            from .tasks import defer_once
+
+            return {"deferred": defer_once(self.distributed, "send_digest", "digest")}
         outcome = send_digest(self.settings, self.factory, datetime.now(timezone.utc))
         self.metrics.digest(outcome.status)
         if outcome.status in ("failed", "uncertain"):
@@ -189,6 +213,12 @@ class Daemon:
 
     def _housekeeping(self) -> dict[str, object]:
         return housekeeping(self.settings, self.factory)
+
+    def _reconcile(self) -> dict[str, object]:
+        from .distributed import reconcile
+
+        assert self.distributed is not None
+        return dict(reconcile(self.distributed, self.settings, self.factory))
 
     def schedule(self, *, catch_up: bool) -> None:
         """(Re)build every job from the current settings."""
@@ -199,9 +229,14 @@ class Daemon:
             "housekeeping": self._housekeeping,
         }
         now = datetime.now(timezone.utc)
-        for job, (trigger, grace) in triggers(self.settings).items():
+        planned = triggers(self.settings)
+        if self.distributed is not None:
+            every = self.settings.workers.reconcile_every_seconds
+            planned["reconcile"] = (IntervalTrigger(seconds=every, timezone=self.settings.schedule.timezone), 60)
+            work["reconcile"] = self._reconcile
+        for job, (trigger, grace) in planned.items():
             first = trigger.get_next_fire_time(None, now)
-            if catch_up and (job == "cycle" or self._missed(job, trigger, grace, now)):
+            if catch_up and (job in ("cycle", "reconcile") or self._missed(job, trigger, grace, now)):
                 first = now  # the cycle starts at once; a missed digest or clean-up runs once now
             self.scheduler.add_job(
                 self._run,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session
 
 from claimwatch.config.settings import ActorSettings, WatchlistClaim
@@ -147,19 +148,32 @@ def mark_outdated(session: Session, version: str) -> int:
     return int(result.rowcount or 0)
 
 
-def pending_articles(session: Session, *, limit: int, language: str = "en") -> list[Article]:
-    """Relevant articles in `language` (or of unknown language) not yet analysed, oldest first."""
-    query = (
-        select(Article)
+def _pending(columns: Any, language: str) -> Select[Any]:
+    return (
+        select(columns)
         .where(
             Article.relevant.is_(True),
             Article.analyzed_at.is_(None),
             (Article.language == language) | Article.language.is_(None),
         )
         .order_by(Article.id)
-        .limit(limit)
     )
+
+
+def pending_articles(
+    session: Session, *, limit: int | None = None, ids: Sequence[int] | None = None, language: str = "en"
+) -> list[Article]:
+    """Relevant articles in `language` (or of unknown language) not yet analysed, oldest first; of `ids`
+    only, when given."""
+    query = _pending(Article, language).limit(limit)
+    if ids is not None:
+        query = query.where(Article.id.in_(ids))
     return list(session.scalars(query))
+
+
+def pending_article_ids(session: Session, *, language: str = "en") -> list[int]:
+    """The ids of every article `pending_articles` would return, without their texts."""
+    return list(session.scalars(_pending(Article.id, language)))
 
 
 def save_extraction(

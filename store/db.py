@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +19,9 @@ from .backup import backup_sqlite
 from .statistics import analyze
 
 log = logging.getLogger(__name__)
+
+# Fixed key mixed with the store's schema: the migration lock (jobs/lock.py and store/writes.py use others).
+MIGRATE_KEY = 0x636C61696D4D  # "claimM"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -80,16 +83,42 @@ def migrate(engine: Engine) -> None:
         before, head = schema_revision(engine)
         if before == head:
             return
-        if before is not None and engine.dialect.name == "sqlite" and engine.url.database not in (None, ":memory:"):
-            store = Path(engine.url.database or "")
-            copy = store.with_name(f"{store.name}.before-{head}.bak")
-            backup_sqlite(store, copy)  # an upgrade can be undone by putting this file back
-            log.warning("store %s backed up to %s before migrating %s → %s", store, copy, before, head)
-        command.upgrade(_alembic_config(engine), "head")
-        with engine.begin() as conn:
-            analyze(conn)
+        with migration_lock(engine):
+            _upgrade(engine, head)
     except Exception as exc:  # the driver's own error types differ per backend
         raise StoreError(f"cannot migrate {engine.url.render_as_string(hide_password=True)}: {exc}") from exc
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, processes starting at once on a new store (a scheduler and its workers) migrate it one
+    after the other: the first does the work, the others then find it done."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        key = conn.execute(text("SELECT (:k # hashtext(current_schema())::bigint)"), {"k": MIGRATE_KEY}).scalar_one()
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+
+
+def _upgrade(engine: Engine, head: str | None) -> None:
+    before, _head = schema_revision(engine)
+    if before == head:
+        return  # another process migrated it while this one waited
+    if before is not None and engine.dialect.name == "sqlite" and engine.url.database not in (None, ":memory:"):
+        store = Path(engine.url.database or "")
+        copy = store.with_name(f"{store.name}.before-{head}.bak")
+        backup_sqlite(store, copy)  # an upgrade can be undone by putting this file back
+        log.warning("store %s backed up to %s before migrating %s → %s", store, copy, before, head)
+    command.upgrade(_alembic_config(engine), "head")
+    with engine.begin() as conn:
+        analyze(conn)
 
 
 def schema_revision(engine: Engine) -> tuple[str | None, str | None]:

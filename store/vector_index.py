@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -127,7 +128,7 @@ class VectorIndex:
             return
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self._path.with_suffix(".partial")
+            partial = self._path.with_suffix(f".{os.getpid()}.partial")  # workers on one machine share the folder
             self._index.save(str(partial))
             partial.replace(self._path)
             meta = {"identity": self._identity, "through": self._through, "count": len(self._index)}

@@ -14,7 +14,7 @@ from claimwatch.nlp.torchless import keep_torch_out
 
 keep_torch_out()  # before any module below imports spaCy (and thinc, PyTorch): ~190 MB less per process
 
-from . import claims, factchecks, operations, pipeline, research  # noqa: E402, F401 — importing registers commands
+from . import claims, factchecks, operations, pipeline, research, workers  # noqa: E402, F401 — importing registers commands
 from .common import EXIT_FAILED, app, err  # noqa: E402
 
 __all__ = ["app", "main"]

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ from claimwatch.store.vectors import count_missing_vectors
 
 from ..logs import JsonFormatter
 from ..semantic import Semantic, embed_missing, semantic_for
+
+if TYPE_CHECKING:
+    import procrastinate
 
 T = TypeVar("T")
 EXIT_FAILED, EXIT_CONFIG, EXIT_STORE, EXIT_MODEL, EXIT_INPUT, EXIT_LOCKED = 1, 3, 4, 5, 6, 7
@@ -94,6 +97,19 @@ def model_errors() -> Iterator[None]:
         yield
     except ModelError as exc:
         raise fail(EXIT_MODEL, str(exc)) from exc
+
+
+def distributed_app(settings: Settings) -> procrastinate.App:
+    """The Procrastinate app of distributed mode, or exit 3 with the reason (SQLite store, extra missing)."""
+    try:
+        from claimwatch.jobs.distributed import DistributedModeError, make_app
+    except ImportError as exc:  # procrastinate comes with the `workers` extra
+        hint = f"distributed mode needs the workers extra: pip install 'claimwatch[workers]' ({exc})"
+        raise fail(EXIT_CONFIG, hint) from exc
+    try:
+        return make_app(settings)
+    except DistributedModeError as exc:
+        raise fail(EXIT_CONFIG, str(exc)) from exc
 
 
 def progress_bar() -> Progress:

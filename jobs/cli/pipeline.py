@@ -45,6 +45,7 @@ from .common import (
     EXIT_LOCKED,
     app,
     console,
+    distributed_app,
     embed_with_progress,
     err,
     fail,
@@ -57,6 +58,7 @@ from .common import (
     semantic_or_exit,
     state,
 )
+from .workers import print_queue_report
 
 
 def _feed_table(outcomes: list[FeedOutcome]) -> Table:
@@ -131,14 +133,21 @@ def init() -> None:
             semantic.claims.sync(session)
         semantic.save()
     current, _head = schema_revision(factory.kw["bind"])
+    if settings.workers.enabled:  # Procrastinate's tables beside the store's
+        from ..distributed import install_schema
+
+        distributed = distributed_app(settings)
+        with distributed.open():
+            installed = install_schema(distributed, factory)
+        console.print(f"distributed mode: task queue {'installed' if installed else 'present'}")
     console.print(f"store ready: {safe_url(settings.database_url)} (schema {current}), {len(sources)} feeds")
     console.print(f"matching: {matching_mode(settings.semantic.model)}; vectors computed: {embedded}", markup=False)
 
 
 @contextmanager
-def _locked(settings: Settings, factory: sessionmaker[Session]) -> Iterator[None]:
+def _locked(settings: Settings, factory: sessionmaker[Session], standby: float | None = None) -> Iterator[None]:
     try:
-        with store_lock(factory.kw["bind"], settings.data_dir):
+        with store_lock(factory.kw["bind"], settings.data_dir, standby):
             yield
     except LockHeld as exc:
         raise fail(EXIT_LOCKED, f"another claimwatch process is running on this store: {exc}") from exc
@@ -152,6 +161,9 @@ def run(
     (cycle, fact-checks, digest, housekeeping). Only one process per store runs at a time."""
     settings = load_settings()
     factory = open_store_or_exit(settings)
+    if settings.workers.enabled and not once:
+        _run_distributed(settings, factory)
+        return
     with _locked(settings, factory):
         if once:
             _cycle(settings, factory)
@@ -164,6 +176,17 @@ def run(
             "min; SIGTERM/Ctrl-C stops, SIGHUP reloads the config"
         )
         Daemon(lambda: load_config(state.config_path), factory, extractor).run()
+
+
+def _run_distributed(settings: Settings, factory: sessionmaker[Session]) -> None:
+    """The scheduler of distributed mode: active, or standby until the active one is gone."""
+    app_ = distributed_app(settings)
+    from ..distributed import install_schema
+
+    with _locked(settings, factory, standby=settings.workers.standby_poll_seconds), app_.open():
+        install_schema(app_, factory)
+        err.print(f"claimwatch scheduler (pid {os.getpid()}), distributed mode: work goes to `claimwatch worker`s")
+        Daemon(lambda: load_config(state.config_path), factory, distributed=app_).run()
 
 
 @app.command()
@@ -338,6 +361,8 @@ def status() -> None:
             (s.last_error or "")[:80],
         )
     console.print(health)
+    if settings.workers.enabled:
+        print_queue_report(settings)
 
 
 @app.command()
