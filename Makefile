@@ -35,6 +35,7 @@ bench: $(STAMP)  ## every benchmark; figures and ratios in docs/performance.md (
 	$(BIN)/python benchmarks/analyze_bench.py $(wildcard $(SHARED)/gold/seed_article.txt)
 	$(BIN)/python benchmarks/export_bench.py
 	$(BIN)/python benchmarks/memory_bench.py
+	$(BIN)/python benchmarks/workers_bench.py $(wildcard $(SHARED)/gold/seed_article.txt)
 	@if [ -d $(SHARED)/eval/claim-retrieval-dev ]; then \
 	  $(BIN)/python benchmarks/claim_retrieval_eval.py $(SHARED)/eval/claim-retrieval-dev && \
 	  $(BIN)/python benchmarks/factcheck_scale_bench.py $(SHARED)/eval/claim-retrieval-dev; \

@@ -16,7 +16,7 @@ from claimwatch.nlp.checkworthiness_model import rescore
 from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.nlp.model import load_model
 from claimwatch.nlp.pool import ExtractionPool
-from claimwatch.store.analysis import pending_articles, save_extraction, sync_actor_aliases, sync_watchlist
+from claimwatch.store.analysis import KnownActors, pending_articles, save_extraction, sync_actor_aliases, sync_watchlist
 from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, utcnow
 from claimwatch.store.writes import exclusive_writes
@@ -157,6 +157,7 @@ def _save_batch(
     stop: threading.Event | None,
 ) -> None:
     groups = groups_for(settings, factory, semantic, vectors) if semantic is not None and vectors is not None else None
+    known = KnownActors()
     for (article_id, _text), extraction in zip(pending, extractions):
         started = time.monotonic()
         with transaction(factory) as session:
@@ -168,7 +169,7 @@ def _save_batch(
                 article.analyzed_at, article.extractor_version = utcnow(), f"{extractor.version}:empty"
                 summary.failed += 1
             else:
-                counts = save_extraction(session, article, extraction, groups)
+                counts = save_extraction(session, article, extraction, groups, known)
                 summary.mentions += counts["mentions"]
                 summary.quotes += counts["quotes"]
                 summary.claims += counts["claims"]

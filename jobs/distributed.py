@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 
 import procrastinate
 from procrastinate import sql
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from threadpoolctl import threadpool_limits
 
 from claimwatch.config.settings import Settings
 from claimwatch.store.db import migration_lock
@@ -26,7 +26,7 @@ from claimwatch.store.models import Claim, Source, utcnow
 from claimwatch.store.sources import is_due
 
 from .fetch import sync_feeds
-from .tasks import QUEUES, Runtime, defer_once, defer_pending_analysis, tasks
+from .tasks import QUEUES, Runtime, blueprint, defer_once, defer_pending_analysis
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +47,13 @@ def require_postgresql(settings: Settings) -> None:
 def make_app(settings: Settings) -> procrastinate.App:
     """The Procrastinate app on the store's database (same schema: its search_path comes with the URL)."""
     require_postgresql(settings)
-    return _app(settings.database_url)
-
-
-@lru_cache(maxsize=1)
-def _app(database_url: str) -> procrastinate.App:
-    # One per process: adding the blueprint renames its tasks into the app's namespace, once.
-    url = make_url(database_url).set(drivername="postgresql")
-    connector = procrastinate.PsycopgConnector(conninfo=url.render_as_string(hide_password=False))
+    url = make_url(settings.database_url).set(drivername="postgresql")
+    # A worker needs a few connections (fetching jobs, LISTEN, heartbeats); psycopg_pool would keep 4 open.
+    connector = procrastinate.PsycopgConnector(
+        conninfo=url.render_as_string(hide_password=False), min_size=1, max_size=3
+    )
     app = procrastinate.App(connector=connector)
-    app.add_tasks_from(tasks, namespace="claimwatch")
+    app.add_tasks_from(blueprint(), namespace="claimwatch")
     return app
 
 
@@ -78,12 +75,17 @@ def run_worker(
     app = make_app(settings)
     with app.open():
         install_schema(app, factory)
+    # A worker is one core's worth of work (run one per core): BLAS threads of its own would only fight
+    # the other workers for the cores (measured: one worker is no faster with two, two are 13% slower).
+    threadpool_limits(limits=1)
+    runtime = Runtime(settings, factory)
+    runtime.extractor, runtime.semantic  # noqa: B018 — loaded now: a missing model fails the start (exit 5)
     app.run_worker(
         queues=queues or list(QUEUES),
         concurrency=concurrency or settings.workers.concurrency,
         update_heartbeat_interval=settings.workers.heartbeat_seconds,
         stalled_worker_timeout=settings.workers.stalled_after_seconds,
-        additional_context={"runtime": Runtime(settings, factory)},
+        additional_context={"runtime": runtime},
         delete_jobs="successful",
     )
 
@@ -135,6 +137,11 @@ class QueueReport:
     workers: list[tuple[int, datetime]]  # (id, last heartbeat) of every registered worker
     queues: list[dict[str, object]]  # Procrastinate's per-queue counts: todo, doing, failed, …
     stalled: int
+
+    def alive(self, stalled_after: float) -> int:
+        """Workers whose last heartbeat is recent."""
+        now = datetime.now(timezone.utc)
+        return sum(1 for _id, beat in self.workers if (now - beat).total_seconds() < stalled_after)
 
 
 def queue_report(app: procrastinate.App, settings: Settings) -> QueueReport:

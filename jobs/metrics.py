@@ -1,14 +1,19 @@
 """Prometheus metrics of the daemon (prometheus-client), served on loopback when `[metrics] port` is set:
 job runs by outcome, the last cycle's seconds per stage, rows stored, feed failures by kind, fact-check
-links, digest sends. docs/operations.md lists them with example alerts."""
+links, digest sends, and in distributed mode the task queues and workers. docs/operations.md lists them
+with example alerts."""
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
 from .cycle import STAGES, CycleSummary
+
+if TYPE_CHECKING:
+    from .distributed import QueueReport
 
 
 class Metrics:
@@ -39,6 +44,18 @@ class Metrics:
             "claimwatch_factcheck_links", "Claim–fact-check links made, by status.", ["status"], registry=self.registry
         )
         self.digests = Counter("claimwatch_digests", "Digest runs by status.", ["status"], registry=self.registry)
+        self.queue_jobs = Gauge(
+            "claimwatch_queue_jobs",
+            "Distributed mode: tasks per queue and status (todo, doing, failed), as of the last reconcile.",
+            ["queue", "status"],
+            registry=self.registry,
+        )
+        self.workers = Gauge(
+            "claimwatch_workers_alive", "Distributed mode: workers with a recent heartbeat.", registry=self.registry
+        )
+        self.stalled = Gauge(
+            "claimwatch_tasks_stalled", "Distributed mode: running tasks of silent workers.", registry=self.registry
+        )
 
     def serve(self, host: str, port: int) -> None:
         """Serve /metrics in a background thread."""
@@ -67,3 +84,10 @@ class Metrics:
 
     def digest(self, status: str) -> None:
         self.digests.labels(status).inc()
+
+    def queues(self, report: QueueReport, alive: int) -> None:
+        for queue in report.queues:
+            for status in ("todo", "doing", "failed"):
+                self.queue_jobs.labels(str(queue["name"]), status).set(float(queue[status]))  # type: ignore[arg-type]
+        self.workers.set(alive)
+        self.stalled.set(report.stalled)

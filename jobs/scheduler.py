@@ -215,10 +215,13 @@ class Daemon:
         return housekeeping(self.settings, self.factory)
 
     def _reconcile(self) -> dict[str, object]:
-        from .distributed import reconcile
+        from .distributed import queue_report, reconcile
 
         assert self.distributed is not None
-        return dict(reconcile(self.distributed, self.settings, self.factory))
+        done = reconcile(self.distributed, self.settings, self.factory)
+        report = queue_report(self.distributed, self.settings)
+        self.metrics.queues(report, report.alive(self.settings.workers.stalled_after_seconds))
+        return dict(done)
 
     def schedule(self, *, catch_up: bool) -> None:
         """(Re)build every job from the current settings."""

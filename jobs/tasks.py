@@ -36,7 +36,6 @@ from .semantic import Semantic, semantic_for
 
 log = logging.getLogger(__name__)
 
-tasks = procrastinate.Blueprint()
 QUEUES = ("fetch", "analyse", "match", "digest")
 
 
@@ -65,7 +64,6 @@ def _runtime(context: procrastinate.JobContext) -> Runtime:
     return context.additional_context["runtime"]
 
 
-@tasks.task(name="poll_feed", queue="fetch", pass_context=True, retry=2)
 def poll_feed(context: procrastinate.JobContext, source_id: int) -> None:
     runtime = _runtime(context)
     outcome = poll_feed_now(runtime.settings, runtime.factory, source_id)
@@ -73,7 +71,6 @@ def poll_feed(context: procrastinate.JobContext, source_id: int) -> None:
         defer_pending_analysis(context.app, runtime)
 
 
-@tasks.task(name="analyse_articles", queue="analyse", pass_context=True, retry=2)
 def analyse_articles(context: procrastinate.JobContext, article_ids: list[int]) -> None:
     runtime = _runtime(context)
     summary = analyze_articles(
@@ -83,24 +80,32 @@ def analyse_articles(context: procrastinate.JobContext, article_ids: list[int]) 
         defer_once(context.app, "match_claims", "match")
 
 
-@tasks.task(name="match_claims", queue="match", pass_context=True, retry=2)
 def match_claims(context: procrastinate.JobContext) -> None:
     runtime = _runtime(context)
     match_all(runtime.settings, runtime.factory, FactCheckSummary(), semantic=runtime.semantic)
 
 
-@tasks.task(name="refresh_factchecks", queue="match", pass_context=True, retry=1)
 def refresh_factchecks(context: procrastinate.JobContext) -> None:
     runtime = _runtime(context)
     refresh_factchecks_now(runtime.settings, runtime.factory)
 
 
-@tasks.task(name="send_digest", queue="digest", pass_context=True)
 def send_digest(context: procrastinate.JobContext) -> None:
     runtime = _runtime(context)
     outcome = send_digest_now(runtime.settings, runtime.factory, datetime.now(timezone.utc))
     if outcome.status in ("failed", "uncertain"):
         raise RuntimeError(f"digest {outcome.status}: {outcome.error}")
+
+
+def blueprint() -> procrastinate.Blueprint:
+    """The tasks, for one app (adding a blueprint to an app renames its tasks, so each app gets its own)."""
+    made = procrastinate.Blueprint()
+    made.task(name="poll_feed", queue="fetch", pass_context=True, retry=2)(poll_feed)
+    made.task(name="analyse_articles", queue="analyse", pass_context=True, retry=2)(analyse_articles)
+    made.task(name="match_claims", queue="match", pass_context=True, retry=2)(match_claims)
+    made.task(name="refresh_factchecks", queue="match", pass_context=True, retry=1)(refresh_factchecks)
+    made.task(name="send_digest", queue="digest", pass_context=True)(send_digest)
+    return made
 
 
 def defer_once(app: procrastinate.App, task: str, lock: str, **arguments: object) -> bool:

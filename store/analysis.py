@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,22 +27,39 @@ from .vectors import drop_vectors, store_vectors
 NEAREST_CLAIMS = 5  # canonical claims looked at when grouping a new wording by meaning
 
 
-def _actor(session: Session, name: str, type_: str) -> Actor:
+@dataclass
+class KnownActors:
+    """Actors and aliases already looked up or stored, for the articles of one batch saved under the
+    writer lock (store/writes.py): nobody else can add one meanwhile, so what is known stays true."""
+
+    actors: dict[tuple[str, str], Actor] = field(default_factory=dict)
+    aliases: set[tuple[int, str]] = field(default_factory=set)
+
+
+def _actor(session: Session, name: str, type_: str, known: KnownActors | None = None) -> Actor:
+    if known is not None and (name, type_) in known.actors:
+        return known.actors[(name, type_)]
     actor = session.scalars(select(Actor).where(Actor.name == name, Actor.type == type_)).first()
     if actor is None:
         actor = Actor(name=name, type=type_)
         session.add(actor)
         session.flush()
+    if known is not None:
+        known.actors[(name, type_)] = actor
     return actor
 
 
-def _alias(session: Session, actor: Actor, alias: str, origin: str) -> None:
+def _alias(session: Session, actor: Actor, alias: str, origin: str, known: KnownActors | None = None) -> None:
+    if known is not None and (actor.id, alias) in known.aliases:
+        return
     exists = session.scalars(
         select(ActorAlias.id).where(ActorAlias.actor_id == actor.id, ActorAlias.alias == alias)
     ).first()
     if exists is None:
         session.add(ActorAlias(actor_id=actor.id, alias=alias, origin=origin))
         session.flush()
+    if known is not None:
+        known.aliases.add((actor.id, alias))
 
 
 def sync_actor_aliases(session: Session, actors: Sequence[ActorSettings]) -> None:
@@ -177,7 +194,11 @@ def pending_article_ids(session: Session, *, language: str = "en") -> list[int]:
 
 
 def save_extraction(
-    session: Session, article: Article, extraction: Extraction, groups: MeaningGroups | None = None
+    session: Session,
+    article: Article,
+    extraction: Extraction,
+    groups: MeaningGroups | None = None,
+    known: KnownActors | None = None,
 ) -> dict[str, int]:
     """Replace the article's stored mentions, quotes and claim occurrences with this extraction's; claims
     are grouped by meaning too when `groups` is given."""
@@ -192,11 +213,17 @@ def save_extraction(
         return found.id if found else None
 
     counts = {"mentions": 0, "quotes": 0, "claims": 0}
+    # Look-ups and the rows they may create first, the article's own rows after: those then go to the
+    # database together at the end, in a few multi-row INSERTs, instead of one autoflush per look-up.
+    grouped_claims = [(found, _canonical_claim(session, found, groups)) for found in extraction.claims]
     for found in extraction.actors:
-        actor = actors[(found.name, found.type)] = _actor(session, found.name, found.type)
+        actor = actors[(found.name, found.type)] = _actor(session, found.name, found.type, known)
         for mention in found.mentions:
             if mention.text != actor.name:
-                _alias(session, actor, mention.text, "text")
+                _alias(session, actor, mention.text, "text", known)
+    for found in extraction.actors:
+        actor = actors[(found.name, found.type)]
+        for mention in found.mentions:
             session.add(
                 Mention(
                     article_id=article.id,
@@ -233,8 +260,7 @@ def save_extraction(
         )
         counts["quotes"] += 1
     seen_claims: set[tuple[int, int]] = set()
-    for found_claim in extraction.claims:
-        grouped = _canonical_claim(session, found_claim, groups)
+    for found_claim, grouped in grouped_claims:
         claim = grouped.claim
         if (claim.id, found_claim.start) in seen_claims:
             continue

@@ -142,21 +142,46 @@ def run_reference(config: Path, url: str) -> dict[str, list[tuple[object, ...]]]
 
 
 def test_a_scheduler_and_three_workers_make_the_store_run_once_makes(tmp_path: Path, stores: tuple[str, str]) -> None:
+    import socket
+
+    import httpx
+
     reference_url, url = stores
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     with serve_corpus() as base_url:
         config = write_config(tmp_path / "claimwatch.toml", base_url)
         reference = run_reference(config, reference_url)
-        config.write_text(config.read_text() + WORKERS)
+        config.write_text(config.read_text() + WORKERS + f"[metrics]\nport = {port}\n")
         processes = Processes(config, url, tmp_path)
         try:
             processes.start("scheduler", "run")
             for n in range(3):
                 processes.start(f"worker{n}", "worker")
             wait_for(lambda: settled(url), 240, "the workers to finish the corpus")
+            metrics = ""
+
+            def three_workers_counted() -> bool:
+                nonlocal metrics
+                metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+                return "claimwatch_workers_alive 3.0" in metrics
+
+            wait_for(three_workers_counted, 30, "the scheduler's metrics to count the workers")
+            status = subprocess.run(
+                [*CLI, "--config", str(config), "status"],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "CLAIMWATCH_DATABASE_URL": url, "COLUMNS": "200"},
+                timeout=120,
+            )
         finally:
             processes.stop_all()
     assert reference["analysed"] and reference["claims"]
     assert fingerprint(url) == reference
+    assert "distributed mode: 3 workers alive (3 registered), 0 stalled tasks" in status.stdout, status.stderr
+    assert "Queues" in status.stdout and "analyse" in status.stdout
+    assert 'claimwatch_queue_jobs{queue="analyse",status="todo"} 0.0' in metrics
 
 
 def test_a_worker_killed_mid_batch_loses_nothing(tmp_path: Path, stores: tuple[str, str]) -> None:

@@ -138,8 +138,8 @@ def test_a_sqlite_migration_backs_the_store_up_first(tmp_path: Path) -> None:
 
 
 def test_the_systemd_units_in_the_docs_pass_systemd_analyze_verify(tmp_path: Path) -> None:
-    """Every unit docs/operations.md shows, as an operator would install it (the path to the command is this
-    environment's), passes `systemd-analyze verify` with no warning at all."""
+    """Every unit docs/operations.md and docs/scaling.md show, as an operator would install it (the path to
+    the command is this environment's), passes `systemd-analyze verify` with no warning at all."""
     import re
     import shutil
     import subprocess
@@ -149,12 +149,13 @@ def test_the_systemd_units_in_the_docs_pass_systemd_analyze_verify(tmp_path: Pat
 
     if shutil.which("systemd-analyze") is None:
         pytest.skip("systemd-analyze is not installed")
-    docs = (Path(__file__).parent.parent / "docs" / "operations.md").read_text()
+    folder = Path(__file__).parent.parent / "docs"
+    docs = (folder / "operations.md").read_text() + (folder / "scaling.md").read_text()
     units = [block for block in re.findall(r"```ini\n(.*?)```", docs, re.S) if "[Service]" in block]
-    assert len(units) >= 2  # the daemon and the health check
+    assert len(units) >= 3  # the daemon, the health check, the worker template
     command = str(Path(sys.executable).parent / "claimwatch")
     for number, unit in enumerate(units):
-        path = tmp_path / f"claimwatch-{number}.service"
+        path = tmp_path / (f"claimwatch-worker@{number}.service" if "%i" in unit else f"claimwatch-{number}.service")
         path.write_text(unit.replace("/srv/claimwatch/.venv/bin/claimwatch", command))
         done = subprocess.run(
             ["systemd-analyze", "verify", "--man=no", str(path)], capture_output=True, text=True, timeout=60

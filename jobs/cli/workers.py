@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Annotated
 
 import typer
@@ -10,7 +9,7 @@ from rich.table import Table
 
 from claimwatch.config.settings import Settings
 
-from .common import app, console, distributed_app, err, load_settings, open_store_or_exit
+from .common import app, console, distributed_app, err, load_settings, model_errors, open_store_or_exit
 
 
 @app.command()
@@ -31,7 +30,8 @@ def worker(
     from claimwatch.jobs.distributed import run_worker
 
     err.print(f"claimwatch worker: queues {', '.join(queues or ['all'])}; SIGTERM finishes the running tasks")
-    run_worker(settings, factory, queues=queues, concurrency=concurrency)
+    with model_errors():
+        run_worker(settings, factory, queues=queues, concurrency=concurrency)
 
 
 def print_queue_report(settings: Settings) -> None:
@@ -41,9 +41,7 @@ def print_queue_report(settings: Settings) -> None:
     app_ = distributed_app(settings)
     with app_.open():
         report = queue_report(app_, settings)
-    now = datetime.now(timezone.utc)
-    limit = settings.workers.stalled_after_seconds
-    alive = sum(1 for _id, beat in report.workers if (now - beat).total_seconds() < limit)
+    alive = report.alive(settings.workers.stalled_after_seconds)
     console.print(
         f"distributed mode: {alive} workers alive ({len(report.workers)} registered), {report.stalled} stalled tasks"
     )
