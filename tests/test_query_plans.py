@@ -50,9 +50,10 @@ def _recorded(factory: sessionmaker[Session], tmp_path: Path, db_url: str) -> li
     statements: list[tuple[str, object]] = []
     engine = factory.kw["bind"]
 
-    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, parameters, _context, many) -> None:  # type: ignore[no-untyped-def]
         if statement.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE")):
-            statements.append((statement, parameters))
+            # an executemany (rows flushed together) is planned once: explain it with its first row
+            statements.append((statement, parameters[0] if many else parameters))
 
     with serve_corpus() as base_url:
         settings = demo_settings(load_config(), base_url, tmp_path / "data")
