@@ -8,9 +8,11 @@ full-text indexes, and offers the common questions (store/questions.py) as canne
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 from claimwatch.store.models import Base
 from claimwatch.store.questions import QUESTIONS
@@ -68,4 +70,17 @@ def serve(store: Path, *, host: str, port: int, metadata_path: Path) -> int:
         "--metadata", str(metadata_path), "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", "5000",
     ]  # fmt: skip
-    return subprocess.call(command)
+    server = subprocess.Popen(command)
+
+    def forward(signum: int, _frame: FrameType | None) -> None:  # a stopped `browse` stops Datasette too
+        server.send_signal(signum)
+
+    previous = {number: signal.signal(number, forward) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return server.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)

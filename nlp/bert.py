@@ -51,6 +51,17 @@ def _layer_norm(x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray], eps: 
     return centred / np.sqrt(variance + eps) * weight_bias[0] + weight_bias[1]
 
 
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's exact GELU, x · Φ(x), computed in place in one buffer: the widest activation of the model, and
+    with fresh temporaries for each step it took 40% of an encode."""
+    out = x * np.float32(1 / np.sqrt(2))
+    erf(out, out=out)
+    out += 1.0
+    out *= x
+    out *= 0.5
+    return out
+
+
 class BertEncoder:
     """Mean-pooled, unit-length sentence vectors from a BERT sentence-transformers folder."""
 
@@ -138,8 +149,7 @@ class BertEncoder:
             context = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(batch * length, hidden)
             x = _layer_norm(x + context @ layer.out.T + layer.out_bias, layer.norm1, self.eps)
             up = x @ layer.up.T + layer.up_bias
-            up = 0.5 * up * (1.0 + erf(up * np.float32(1 / np.sqrt(2))))
-            x = _layer_norm(x + up @ layer.down.T + layer.down_bias, layer.norm2, self.eps)
+            x = _layer_norm(x + _gelu(up) @ layer.down.T + layer.down_bias, layer.norm2, self.eps)
         x = x.reshape(batch, length, hidden)
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

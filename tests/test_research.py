@@ -310,3 +310,11 @@ def test_browse_in_a_real_browser(demo: DemoStore, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+    for _ in range(50):  # Datasette goes with the `browse` that started it: nothing left listening
+        try:
+            httpx.get(base, timeout=0.5)
+        except httpx.HTTPError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("Datasette kept running after `claimwatch browse` was stopped")
