@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
@@ -104,7 +105,7 @@ def analyze_pending(
     own_pool = pool is None and settings.nlp.n_process > 1
     pool = build_pool(settings) if own_pool else pool
     try:
-        more = lambda: _pending_ids(factory, _batch(settings))  # noqa: E731
+        more = partial(_pending_ids, factory, _batch(settings))
         _analyze_batches(settings, factory, extractor, pool, semantic, summary, pending, more, on_article, stop)
     finally:
         if own_pool and pool is not None:

@@ -21,10 +21,9 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-log = logging.getLogger(__name__)
+from claimwatch.store.advisory import DAEMON, holding, lock_key
 
-# An arbitrary, fixed 64-bit key, combined with the store's schema: claimwatch's daemon lock in pg_locks.
-PG_LOCK_KEY = 0x636C61696D77  # "claimw"
+log = logging.getLogger(__name__)
 
 
 class LockHeld(Exception):
@@ -58,8 +57,7 @@ def file_lock(path: Path) -> Iterator[None]:
 def advisory_lock(engine: Engine, standby: float | None = None) -> Iterator[None]:
     """With `standby` (seconds), wait for a held lock, trying again that often, instead of raising."""
     with engine.connect() as conn:
-        # one lock per store: stores in different schemas of one database do not block each other
-        key = int(conn.execute(text("SELECT (:k # hashtext(current_schema())::bigint)"), {"k": PG_LOCK_KEY}).scalar())
+        key = lock_key(conn, DAEMON)
         if standby is not None and not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             log.info("standby: another scheduler is active on this store; trying again every %g s", standby)
             conn.commit()
@@ -82,12 +80,8 @@ def advisory_lock(engine: Engine, standby: float | None = None) -> Iterator[None
                 else "another session"
             )
             raise LockHeld(f"the store's advisory lock is held by {who}")
-        conn.commit()
-        try:
+        with holding(conn, key):
             yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
 
 
 @contextmanager

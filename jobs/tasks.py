@@ -16,8 +16,9 @@ its first analysis and kept.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 
 import procrastinate
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,19 +46,14 @@ class Runtime:
 
     settings: Settings
     factory: sessionmaker[Session]
-    _extractor: Extractor | None = None
-    _semantic: tuple[Semantic | None] | None = field(default=None)
 
-    @property
+    @cached_property
     def extractor(self) -> Extractor:
-        self._extractor = self._extractor or build_extractor(self.settings)
-        return self._extractor
+        return build_extractor(self.settings)
 
-    @property
+    @cached_property
     def semantic(self) -> Semantic | None:
-        if self._semantic is None:
-            self._semantic = (semantic_for(self.settings),)
-        return self._semantic[0]
+        return semantic_for(self.settings)
 
 
 def _runtime(context: procrastinate.JobContext) -> Runtime:

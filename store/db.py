@@ -11,17 +11,15 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .advisory import MIGRATE, waiting_lock
 from .backup import backup_sqlite
 from .statistics import analyze
 
 log = logging.getLogger(__name__)
-
-# Fixed key mixed with the store's schema: the migration lock (jobs/lock.py and store/writes.py use others).
-MIGRATE_KEY = 0x636C61696D4D  # "claimM"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -96,15 +94,8 @@ def migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "postgresql":
         yield
         return
-    with engine.connect() as conn:
-        key = conn.execute(text("SELECT (:k # hashtext(current_schema())::bigint)"), {"k": MIGRATE_KEY}).scalar_one()
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
+    with waiting_lock(engine, MIGRATE):
+        yield
 
 
 def _upgrade(engine: Engine, head: str | None) -> None:

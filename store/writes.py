@@ -13,11 +13,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-# Fixed key mixed with the store's schema, like the daemon's lock (jobs/lock.py) but a different one.
-WRITES_KEY = 0x636C61696D57  # "claimW"
+from .advisory import WRITES, waiting_lock
 
 _threads = threading.Lock()
 
@@ -30,12 +28,5 @@ def exclusive_writes(factory: sessionmaker[Session]) -> Iterator[None]:
         if engine.dialect.name != "postgresql":
             yield
             return
-        with engine.connect() as conn:
-            key = conn.execute(text("SELECT (:k # hashtext(current_schema())::bigint)"), {"k": WRITES_KEY}).scalar_one()
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-            conn.commit()
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                conn.commit()
+        with waiting_lock(engine, WRITES):
+            yield
