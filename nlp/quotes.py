@@ -108,7 +108,7 @@ def _cue_for(doc: Doc, outer: Span) -> _Cue | None:
 
 def _label_cue(doc: Doc, quotation: Quotation, resolver: SpeakerResolver) -> _Cue | None:
     """Colon and dash attributions without a verb: `Sybiha: “No deal without guarantees.”`."""
-    before = doc.text[: quotation.outer_start].rstrip()
+    before = resolver.text[: quotation.outer_start].rstrip()
     if not before or before[-1] not in ":—–":
         return None
     mark = len(before) - 1
@@ -117,7 +117,7 @@ def _label_cue(doc: Doc, quotation: Quotation, resolver: SpeakerResolver) -> _Cu
     found = resolver.actor_of(name[-1]) if name is not None and len(name) else None
     if found is None or found[0].type not in ("PERSON", "ORG", "GPE"):
         return None
-    return _Cue(doc.text[mark], mark, mark + 1, name[-1], None, True)
+    return _Cue(resolver.text[mark], mark, mark + 1, name[-1], None, True)
 
 
 def _so_called(token: Token) -> bool:
@@ -127,8 +127,8 @@ def _so_called(token: Token) -> bool:
     )
 
 
-def _is_direct(doc: Doc, quotation: Quotation, outer: Span) -> bool:
-    before = doc.text[: quotation.outer_start].rstrip()
+def _is_direct(text: str, quotation: Quotation, outer: Span) -> bool:
+    before = text[: quotation.outer_start].rstrip()
     opens_sentence = not before or before.endswith(("\n", ".", "?", "!", "”", '"')) or outer.start == outer.sent.start
     words = [t for t in outer if t.is_alpha]
     clause = any(t.pos_ in ("VERB", "AUX") for t in outer) or len(words) > 4
@@ -165,6 +165,7 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
     """Every direct, mixed and indirect quote of `doc`, with speaker and cue where the text has them."""
     quotes: list[Quote] = []
     used_cues: set[int] = set()
+    text = resolver.text
     last: tuple[Quote, _Cue | None, Span] | None = None  # previous attributed direct quote and its sentence
     for quotation in quotations:
         outer = _tokens(doc, quotation.outer_start, quotation.outer_end)
@@ -175,23 +176,23 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
             cue = None  # "so-called “peace plans”": scare quotes, not speech
         if cue is None:
             cue = _label_cue(doc, quotation, resolver)
-        words = len(doc.text[quotation.start : quotation.end].split())
+        words = len(text[quotation.start : quotation.end].split())
         if words <= SHORT_QUOTE_WORDS and (cue is None or not cue.syntactic):
             continue  # scare quotes and titles
         quoted = list(quotation.segments)
-        direct = _is_direct(doc, quotation, outer)
+        direct = _is_direct(text, quotation, outer)
         if cue is None:
             if last is not None and direct:
                 previous, previous_cue, previous_sentence = last
-                same_paragraph = "\n" not in doc.text[previous.end : quotation.start]
+                same_paragraph = "\n" not in text[previous.end : quotation.start]
                 if same_paragraph and outer.sent.start <= previous_sentence.end + 1:
                     # "“A,” he said. “B.”": one quote split by its attribution
                     previous.quoted.extend(quoted)
                     previous.end = quotation.end
-                    previous.text = doc.text[previous.start : previous.end]
+                    previous.text = text[previous.start : previous.end]
                     continue
                 continued = Quote(
-                    doc.text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted
+                    text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted
                 )
                 continued.speaker, continued.speaker_actor = previous.speaker, previous.speaker_actor
                 continued.speaker_text = previous.speaker_text
@@ -203,11 +204,11 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
                 )
                 quotes.append(continued)
                 continue
-            if words <= 6 and all(w[:1].isupper() for w in doc.text[quotation.start : quotation.end].split()):
+            if words <= 6 and all(w[:1].isupper() for w in text[quotation.start : quotation.end].split()):
                 continue  # a title such as “War and Peace”
             quotes.append(
                 Quote(
-                    doc.text[quotation.start : quotation.end],
+                    text[quotation.start : quotation.end],
                     quotation.start,
                     quotation.end,
                     "direct" if direct else "mixed",
@@ -218,12 +219,12 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
             continue
         speaker = resolver.speaker(cue.subject) if cue.subject is not None else None
         if direct:
-            quote = Quote(doc.text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted)
+            quote = Quote(text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted)
             last = (quote, cue, (cue.token.sent if cue.token is not None else outer.sent))
         else:
             span = _complement(cue.token, outer[0]) if cue.token is not None else outer
             start, end = min(span.start_char, quotation.start), max(span.end_char, quotation.end)
-            quote = Quote(doc.text[start:end], start, end, "mixed", quoted)
+            quote = Quote(text[start:end], start, end, "mixed", quoted)
             last = None
         _attribute(quote, speaker, cue)
         if speaker is not None:

@@ -108,6 +108,7 @@ class SpeakerResolver:
 
     def __init__(self, doc: Doc, actors: Sequence[Actor], quoted: Sequence[tuple[int, int]]) -> None:
         self.doc = doc
+        self.text = doc.text  # spaCy joins the tokens again on every doc.text
         self._actor_at: dict[int, tuple[Actor, int, int]] = {}
         for actor in actors:
             for mention in actor.mentions:
@@ -166,7 +167,7 @@ class SpeakerResolver:
         found = self.actor_of(subject)
         if found is not None and found[0].type != "NORP":
             actor, start, end = found
-            return Speaker(self.doc.text[start:end], start, end, actor)
+            return Speaker(self.text[start:end], start, end, actor)
         phrase = self.noun_phrase(subject)
         actor = self._appositive_person(subject) or self._description(subject)
         return Speaker(phrase.text, phrase.start_char, phrase.end_char, actor)
