@@ -51,6 +51,10 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    return overlap(a, b) / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
 def _words(text: str | None) -> list[str]:
     words = [w.casefold().strip(".,;:") for w in (text or "").split()]
     return [w.removesuffix("'s").removesuffix("’s") for w in words if w]
@@ -118,7 +122,7 @@ def score(text: str, gold: dict, predicted: Predicted) -> Score:
                 result.misses.append(f"indirect missed: {g['content'][:60]!r} ({g['cue']})")
                 continue
             result.indirect_found += 1
-            _quoted, _span, name, words = hits[0]
+            _quoted, _span, name, words = max(hits, key=lambda q: jaccard(q[1], span))  # the most specific
             if speaker_right(g, name, words):
                 result.indirect_speaker_right += 1
             else:

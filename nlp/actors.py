@@ -23,6 +23,14 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _LEADING_DROP = frozenset({"DET", "ADP", "CCONJ", "PUNCT"})
 _ROLE_DEPS = frozenset({"compound", "amod", "nmod", "nn"})
 _HEADING_MAX_CHARS = 120
+# Title words the model sometimes tags as part of a name ("Councilmember Raúl Ortega"): split off as role.
+TITLES = frozenset(
+    """mr mr. mrs mrs. ms ms. dr dr. prof prof. sen sen. rep rep. gov gov. gen gen. col col. lt lt. sgt sgt. capt
+    capt. councilmember councilman councilwoman councillor councilor alderman senator representative congressman
+    congresswoman mayor governor president minister secretary chancellor premier judge justice general colonel
+    sergeant captain coach manager professor sir lord lady chief director ambassador envoy commissioner detective
+    officer lawmaker attorney prosecutor bishop pope king queen prince princess sheikh chairman chairwoman""".split()
+)
 _SENTENCE_END = (".", "!", "?", '"', "”", ":")
 
 
@@ -90,6 +98,33 @@ def _trim(span: Span) -> Span | None:
     return span.doc[start:end] if end > start else None
 
 
+def _split_title(span: Span) -> tuple[Span, Span | None]:
+    """A PERSON entity that starts with title words: (the name, the title) — else (span, None)."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in TITLES:
+        start += 1
+    if start == span.start:
+        return span, None
+    return span.doc[start : span.end], span.doc[span.start : start]
+
+
+def _with_given_names(span: Span) -> Span:
+    """Capitalised proper nouns the parser hangs on the name but the model left out of the entity
+    ("striker Emeka Okonkwo" tagged only "Okonkwo")."""
+    doc, start = span.doc, span.start
+    while (
+        start > 0
+        and doc[start - 1].pos_ == "PROPN"
+        and doc[start - 1].is_title
+        and doc[start - 1].dep_ == "compound"
+        and span.start <= doc[start - 1].head.i < span.end
+        and not doc[start - 1].ent_type_
+        and doc[start - 1].lower_ not in TITLES
+    ):
+        start -= 1
+    return doc[start : span.end]
+
+
 def _role(span: Span, line_start: int) -> Span | None:
     """Title or role words in front of a person's name, as the parser attached them, on the same line."""
     if span.label_ != "PERSON":
@@ -117,7 +152,8 @@ class _Lines:
         for index, start in enumerate(self.starts):
             end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(text)
             line = text[start:end].strip()
-            self.heading.append(len(line) <= _HEADING_MAX_CHARS and not line.endswith(_SENTENCE_END))
+            byline = line.startswith(("—", "–"))  # "— Jorge Falcon, resident": an attribution, not a title
+            self.heading.append(len(line) <= _HEADING_MAX_CHARS and not line.endswith(_SENTENCE_END) and not byline)
 
     def start_of(self, offset: int) -> int:
         return self.starts[bisect_right(self.starts, offset) - 1]
@@ -136,6 +172,47 @@ class _Candidate:
     trusted: bool  # named by the alias table, so kept wherever it stands
 
 
+def _untagged_surnames(doc: Doc, candidates: list[_Candidate], by_surname: dict[str, set[str]]) -> list[_Candidate]:
+    """A known person's surname the model did not tag as an actor ("Brandt" read as a work of art, "Ruiz"
+    missed): a mention of that person."""
+    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    found = []
+    for token in doc:
+        if token.i in tagged or not token.is_title:
+            continue
+        matches = by_surname.get(_fold(token.text), set())
+        if len(matches) == 1:
+            found.append(_Candidate(doc[token.i : token.i + 1], next(iter(matches)), "PERSON", None, True))
+    return found
+
+
+def _untagged_full_names(doc: Doc, tagged: set[int]) -> list[Span]:
+    """Two or three capitalised proper nouns the model did not tag ("Emeka Okonkwo") whose last word the
+    article uses again on its own — the way news refers to a person after the first mention."""
+    counts: dict[str, int] = {}
+    for token in doc:
+        if token.is_title:
+            counts[token.text] = counts.get(token.text, 0) + 1
+    found = []
+    for token in doc:
+        if token.pos_ != "PROPN" or not token.is_title or token.i in tagged or counts[token.text] < 2:
+            continue
+        start = token.i
+        while (
+            start > 0
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].is_title
+            and doc[start - 1].dep_ == "compound"
+            and doc[start - 1].head.i == token.i
+            and doc[start - 1].i not in tagged
+            and doc[start - 1].lower_ not in TITLES
+        ):
+            start -= 1
+        if 1 <= token.i - start <= 2:
+            found.append(doc[start : token.i + 1])
+    return found
+
+
 def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
     """Canonical actors of one document with every mention's character offsets."""
     lines = _Lines(doc.text)
@@ -147,13 +224,21 @@ def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
         span = _trim(ent)
         if span is None or not any(ch.isalpha() for ch in span.text):
             continue
-        role = _role(ent, lines.start_of(ent.start_char))
+        known = aliases.lookup(span.text)
+        if known is None and not span.text[0].isupper():
+            continue  # "state" tagged ORG: names are capitalised
+        title = None
+        label = ent.label_
+        if label == "PERSON" and known is None:
+            span, title = _split_title(span)
+        elif known is None and (longer := _with_given_names(span)).start < span.start:
+            span, label = longer, "PERSON"  # a two-word proper name is not a group or a place
+        role = title or _role(ent, lines.start_of(ent.start_char))
         if role is not None:
             role_tokens.update(range(role.start, role.end))
-        label = ent.label_
         if label == "GPE" and span.root.pos_ == "ADJ":
             label = "NORP"  # "Ukrainian officials": a group adjective, not the state
-        known = aliases.lookup(span.text)
+        known = aliases.lookup(span.text)  # again: the title may have been split off
         name, label = known if known else (span.text, label)
         candidates.append(_Candidate(span, name, label, role.text if role is not None else None, known is not None))
     # Configured aliases the model did not tag ("Zelenskyy" alone, "Sybiha" at a sentence start).
@@ -164,6 +249,15 @@ def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
             role = _role(span, lines.start_of(span.start_char)) if label == "PERSON" else None
             candidates.append(_Candidate(span, name, label, role.text if role is not None else None, True))
 
+    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    named = {c.span.text: c for c in candidates}
+    for span in _untagged_full_names(doc, tagged):
+        same = named.get(span.text)  # tagged elsewhere in the article: keep that reading
+        candidates.append(
+            _Candidate(span, same.name, same.type, None, same.trusted)
+            if same
+            else _Candidate(span, span.text, "PERSON", None, False)
+        )
     # Full names seen in running text (not headlines) are what short forms link to.
     in_body = [c for c in candidates if not lines.in_heading(c.span.start_char)]
     by_surname: dict[str, set[str]] = {}
@@ -171,6 +265,7 @@ def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
         if c.type == "PERSON" and len(c.name.split()) > 1:
             by_surname.setdefault(_fold(c.name.split()[-1]), set()).add(c.name)
     body_names = {c.name for c in in_body}
+    candidates += _untagged_surnames(doc, candidates, by_surname)
 
     actors: dict[tuple[str, str], Actor] = {}
     for c in candidates:

@@ -51,6 +51,9 @@ OBJECT_CLASSES = {
     "war": {"war", "conflict", "invasion", "fighting", "hostility", "aggression"},
 }
 ACCUSING = {"accuse": "of", "blame": "for"}
+MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
+WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
+FORECASTS = frozenset({"expect", "set", "likely", "due", "plan", "intend", "hope", "want"})
 # An outlet's own statement becomes a claim from this check-worthiness up: figures, names, facts.
 ASSERTED_THRESHOLD = 0.75
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
@@ -242,6 +245,28 @@ def _clause_span(verb: Token) -> Span:
     return doc[start:end]
 
 
+def is_proposition(span: Span) -> bool:
+    """A statement that can be checked against the world: not a prediction, promise or wish (a modal on the
+    main verb: will, should, could, may, might, must, can — but "would", the reported future of news
+    ("the agreement would provide …"), stays), not an indirect question ("how
+    many of the cuts would fall …"), not a forecast ("is expected to …")."""
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if not words:
+        return False
+    if words[0].lower_ in WH_WORDS:
+        return False
+    roots = [t for t in words if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
+    for root in roots:
+        verb = root
+        if root.pos_ not in ("VERB", "AUX"):
+            continue
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children):
+            return False
+        if verb.lemma_ in FORECASTS and any(c.dep_ == "xcomp" for c in verb.children):
+            return False
+    return True
+
+
 def extract_claims(
     doc: Doc,
     quotes: Sequence[Quote],
@@ -275,6 +300,8 @@ def extract_claims(
         roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
         if cue.text.lower() != "according to" and not any(t.dep_ in CLAUSE_DEPS for t in roots):
             continue  # "a “strange offer”", "the importance of …": a description, not a proposition
+        if not is_proposition(span):
+            continue
         sentence = cue[0].sent
         refuted = _refuted(sentence, (quote.start, quote.end)) or _next_sentence_refutes(sentence)
         claims.append(
@@ -320,7 +347,7 @@ def _asserted(doc: Doc, claims: Sequence[Claim], quotes: Sequence[Quote], resolv
         if any(is_cue(t) for t in sentence) or any(c in text for c in '“”"'):
             continue
         score = checkworthiness(sentence, attributed=False)
-        if score < ASSERTED_THRESHOLD:
+        if score < ASSERTED_THRESHOLD or not is_proposition(sentence):
             continue
         end = sentence.end_char - (len(sentence.text) - len(sentence.text.rstrip()))
         found.append(

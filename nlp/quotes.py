@@ -107,17 +107,27 @@ def _cue_for(doc: Doc, outer: Span) -> _Cue | None:
 
 
 def _label_cue(doc: Doc, quotation: Quotation, resolver: SpeakerResolver) -> _Cue | None:
-    """Colon and dash attributions without a verb: `Sybiha: “No deal without guarantees.”`."""
-    before = resolver.text[: quotation.outer_start].rstrip()
-    if not before or before[-1] not in ":—–":
-        return None
-    mark = len(before) - 1
-    name_end = len(before[:mark].rstrip())
-    name = doc.char_span(name_end - 1, name_end, alignment_mode="expand") if name_end else None
-    found = resolver.actor_of(name[-1]) if name is not None and len(name) else None
-    if found is None or found[0].type not in ("PERSON", "ORG", "GPE"):
-        return None
-    return _Cue(resolver.text[mark], mark, mark + 1, name[-1], None, True)
+    """Attributions without a verb: a name and a colon or dash before the quotation
+    (`Sybiha: “No deal without guarantees.”`), or a dash and a name after it (`“…” — Jorge Falcon, resident`)."""
+    text = resolver.text
+    before = text[: quotation.outer_start].rstrip()
+    if before and before[-1] in ":—–":
+        mark = len(before) - 1
+        name_end = len(before[:mark].rstrip())
+        name = doc.char_span(name_end - 1, name_end, alignment_mode="expand") if name_end else None
+        found = resolver.actor_of(name[-1]) if name is not None and len(name) else None
+        if found is not None and found[0].type in ("PERSON", "ORG", "GPE"):
+            return _Cue(text[mark], mark, mark + 1, name[-1], None, True)
+    after = text[quotation.outer_end : quotation.outer_end + 8]
+    dash = len(after) - len(after.lstrip())
+    if after[dash : dash + 1] in ("—", "–"):
+        mark = quotation.outer_end + dash
+        rest = len(text[mark + 1 :]) - len(text[mark + 1 :].lstrip(" "))
+        name = doc.char_span(mark + 1 + rest, mark + 2 + rest, alignment_mode="expand")
+        found = resolver.actor_of(name[0]) if name is not None and len(name) else None
+        if found is not None and found[0].type in ("PERSON", "ORG"):
+            return _Cue(text[mark], mark, mark + 1, name[0], None, True)
+    return None
 
 
 def _so_called(token: Token) -> bool:
@@ -171,11 +181,9 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
         outer = _tokens(doc, quotation.outer_start, quotation.outer_end)
         if outer is None or len(outer) == 0:
             continue
-        cue = _cue_for(doc, outer)
+        cue = _label_cue(doc, quotation, resolver) or _cue_for(doc, outer)
         if cue is not None and cue.token is not None and _so_called(cue.token):
             cue = None  # "so-called “peace plans”": scare quotes, not speech
-        if cue is None:
-            cue = _label_cue(doc, quotation, resolver)
         words = len(text[quotation.start : quotation.end].split())
         if words <= SHORT_QUOTE_WORDS and (cue is None or not cue.syntactic):
             continue  # scare quotes and titles

@@ -67,3 +67,26 @@ def test_descriptions_resolve_to_the_one_person_with_that_role(extractor: Extrac
     assert "the Ukrainian leader" in {m.text for m in actors["Volodymyr Zelensky"].mentions}
     # "The president" fits both men: left unresolved.
     assert all(m.text != "The president" for a in actors.values() for m in a.mentions)
+
+
+def test_titles_inside_a_name_become_its_role(extractor: Extractor) -> None:
+    text = read_fixture("news/02-council-budget.txt")
+    ortega = _by_name(extractor, text)["Raúl Ortega"]
+    assert ortega.type == "PERSON" and ortega.mentions[0].role == "Councilmember"
+
+
+def test_surnames_the_model_missed_are_linked_to_the_full_name(extractor: Extractor) -> None:
+    # The small model reads "Brandt" as a work of art and misses "Ruiz" altogether.
+    brandt = _by_name(extractor, read_fixture("news/04-earnings.txt"))["Laura Brandt"]
+    assert [m.text for m in brandt.mentions] == ["Laura Brandt", "Brandt"]
+    ruiz = _by_name(extractor, read_fixture("news/10-election-poll.txt"))["Angela Ruiz"]
+    assert [m.text for m in ruiz.mentions] == ["Angela Ruiz", "Ruiz", "Ruiz", "Ruiz"]
+
+
+def test_an_untagged_full_name_reused_by_surname_is_a_person(extractor: Extractor) -> None:
+    text = read_fixture("news/09-transfer.txt")
+    actors = _by_name(extractor, text)
+    okonkwo = actors["Emeka Okonkwo"]  # the model tags only "Okonkwo", as NORP, ORG and GPE by turns
+    assert okonkwo.type == "PERSON" and len(okonkwo.mentions) == text.count("Okonkwo")
+    assert "Okonkwo" not in actors
+    assert actors["Dinamo Varna"].type == "ORG"  # a name the model tagged stays what it tagged

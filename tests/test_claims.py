@@ -68,11 +68,26 @@ def test_reported_claims_and_denials(claims: list[Claim]) -> None:
     assert "lopsided arrangement" not in descriptions  # a description, not a proposition
 
 
-def test_checkworthiness_prefers_figures_over_opinion(claims: list[Claim], bare_extractor: Extractor) -> None:
-    figures = claim_with(claims, "exceeded 14 billion dollars").checkworthiness
-    belief = claim_with(claims, "parliament will not ratify").checkworthiness
-    assert 0.0 <= belief < figures <= 1.0
+def test_checkworthiness_prefers_figures_over_opinion(bare_extractor: Extractor) -> None:
+    figures = bare_extractor.extract("Officials said damage to the grid exceeded 14 billion dollars last year.")
+    opinion = bare_extractor.extract("Officials said the talks were going nowhere, as far as anyone could tell.")
+    assert 0.0 <= opinion.claims[0].checkworthiness < figures.claims[0].checkworthiness <= 1.0
+
+
+def test_predictions_promises_and_questions_are_not_claims(claims: list[Claim], bare_extractor: Extractor) -> None:
+    """A claim can be checked against the world now: "parliament will not ratify" is a prediction."""
+    assert not [c for c in claims if "parliament will not ratify" in c.text]
     assert all(0.0 <= c.checkworthiness <= 1.0 for c in claims)
+    for sentence in (
+        "The minister said the government will build ten new schools by 2030.",
+        "Analysts said prices could fall further next year.",
+        "The spokesman declined to say how many soldiers would be sent.",
+        "The first projects are expected to take years, the ministry said.",
+    ):
+        assert bare_extractor.extract(sentence).claims == [], sentence
+    # The reported future of news is still a claim: it can be checked against what the speaker said.
+    reported = bare_extractor.extract("A source said the agreement would provide security guarantees for Ukraine.")
+    assert [c.text for c in reported.claims] == ["the agreement would provide security guarantees for Ukraine"]
 
 
 @pytest.mark.parametrize(

@@ -126,3 +126,22 @@ def test_colon_and_dash_attributions(extractor: Extractor) -> None:
         ("Andrii Sybiha", ":", "direct"),
         ("Keith Kellogg", "—", "direct"),
     ]
+
+
+def test_a_dash_and_a_name_after_the_quotation_attribute_it(extractor: Extractor) -> None:
+    """A live blog's `“…”` then `— Jorge Falcon, resident` on the next line: not the previous speaker's."""
+    text = read_fixture("news/07-flood-live.txt")
+    quotes = extractor.extract(text).quotes
+    falcon = next(q for q in quotes if "new dykes would hold" in q.text)
+    assert (falcon.speaker, falcon.cue, falcon.kind) == ("Jorge Falcon", "—", "direct")
+    vermeer = next(q for q in quotes if "Nobody is sleeping" in q.text)
+    assert vermeer.speaker == "Piet Vermeer"
+
+
+def test_pronoun_speaker_follows_the_last_person_who_spoke(extractor: Extractor) -> None:
+    text = read_fixture("news/09-transfer.txt")
+    quotes = extractor.extract(text).quotes
+    coach = next(q for q in quotes if "I spoke to the coach" in q.text)
+    assert (coach.speaker, coach.speaker_text) == ("Emeka Okonkwo", "he")
+    manager = next(q for q in quotes if "He is the player we wanted" in q.text)
+    assert manager.speaker == "Lisa Moreau"
