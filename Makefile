@@ -40,6 +40,10 @@ bench: $(STAMP)  ## every benchmark; figures and ratios in docs/performance.md (
 	  $(BIN)/python benchmarks/claim_retrieval_eval.py $(SHARED)/eval/claim-retrieval-dev && \
 	  $(BIN)/python benchmarks/factcheck_scale_bench.py $(SHARED)/eval/claim-retrieval-dev; \
 	else echo "skipping the fact-check benchmarks: no $(SHARED)/eval/claim-retrieval-dev"; fi
+	$(BIN)/python benchmarks/eval_news.py
+	@if [ -d $(SHARED)/eval/checkworthiness-dev ]; then \
+	  $(BIN)/python benchmarks/train_checkworthiness.py $(SHARED)/eval/checkworthiness-dev; \
+	else echo "skipping the check-worthiness evaluation: no $(SHARED)/eval/checkworthiness-dev"; fi
 
 clean:
 	rm -rf $(VENV) demo-data .pytest_cache

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -75,7 +76,7 @@ def analyze_articles(
         with exclusive_writes(factory), transaction(factory) as session:
             sync_actor_aliases(session, settings.actors)
             sync_watchlist(session, settings.watchlist)
-        _analyze_batches(settings, factory, extractor, None, semantic, summary, pending, list, None, None)
+        _analyze_batches(settings, factory, extractor, None, semantic, summary, pending, lambda _after: [], None, None)
     if semantic is not None:
         semantic.save()
     return summary
@@ -123,26 +124,43 @@ def _analyze_batches(
     semantic: Semantic | None,
     summary: AnalyzeSummary,
     pending: list[tuple[int, str]],
-    next_batch: Callable[[], list[tuple[int, str]]],
+    next_batch: Callable[[int], list[tuple[int, str]]],
     on_article: Callable[[int], None] | None,
     stop: threading.Event | None,
 ) -> None:
-    while pending and not (stop is not None and stop.is_set()):
-        texts = [text for _id, text in pending]
-        started = time.monotonic()
-        extractions = _safe_extract(extractor, pool, texts)
-        vectors = None
-        if semantic is not None:
-            # one encoding per distinct text: claims for grouping, their sentences for check-worthiness
-            claims = [c for extraction in extractions if extraction for c in extraction.claims]
-            vectors = semantic.embedder.encode_texts(t for c in claims for t in (c.text, c.sentence or c.text))
-            rescore(extractions, semantic.embedder, vectors)  # the learned check-worthiness
-        summary.extract_seconds += time.monotonic() - started
-        with exclusive_writes(factory):  # grouped against, and saved into, the store as it is now
-            _save_batch(
-                settings, factory, extractor, semantic, vectors, summary, pending, extractions, on_article, stop
-            )
-        pending = next_batch()
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
+
+    # The next batch is parsed (in a thread, or on the pool's workers) while this one is encoded and saved:
+    # the parse leaves the second core mostly idle, and a pool's workers would otherwise wait for the parent.
+    with ThreadPoolExecutor(1, thread_name_prefix="claimwatch-extract") as ahead:
+        extracting = ahead.submit(_safe_extract, extractor, pool, [text for _id, text in pending])
+        while pending and not stopped():
+            started = time.monotonic()
+            extractions = extracting.result()
+            summary.extract_seconds += time.monotonic() - started
+            following = next_batch(pending[-1][0]) if not stopped() else []
+            if following:
+                extracting = ahead.submit(_safe_extract, extractor, pool, [text for _id, text in following])
+            started = time.monotonic()
+            vectors = _encode_claims(semantic, extractions)
+            summary.extract_seconds += time.monotonic() - started
+            with exclusive_writes(factory):  # grouped against, and saved into, the store as it is now
+                _save_batch(
+                    settings, factory, extractor, semantic, vectors, summary, pending, extractions, on_article, stop
+                )
+            pending = following
+
+
+def _encode_claims(semantic: Semantic | None, extractions: list[Extraction | None]) -> dict[str, np.ndarray] | None:
+    """One encoding per distinct text: claims for grouping, their sentences for the learned check-worthiness,
+    which replaces the rule score here."""
+    if semantic is None:
+        return None
+    claims = [c for extraction in extractions if extraction for c in extraction.claims]
+    vectors = semantic.embedder.encode_texts(t for c in claims for t in (c.text, c.sentence or c.text))
+    rescore(extractions, semantic.embedder, vectors)
+    return vectors
 
 
 def _save_batch(
@@ -195,6 +213,6 @@ def _safe_extract(extractor: Extractor, pool: ExtractionPool | None, texts: list
     return [next(results) if t.strip() else None for t in texts]
 
 
-def _pending_ids(factory: sessionmaker[Session], limit: int) -> list[tuple[int, str]]:
+def _pending_ids(factory: sessionmaker[Session], limit: int, after: int | None = None) -> list[tuple[int, str]]:
     with factory() as session:
-        return [(a.id, a.text) for a in pending_articles(session, limit=limit)]
+        return [(a.id, a.text) for a in pending_articles(session, limit=limit, after=after)]

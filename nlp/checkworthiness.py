@@ -9,6 +9,8 @@ labelled set.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Span
 
 BASE = 0.3
@@ -53,3 +55,21 @@ def checkworthiness(span: Span, *, attributed: bool) -> float:
     if len(words) < 6:
         score -= 0.2
     return min(1.0, max(0.0, score))
+
+
+@dataclass(frozen=True)
+class SentenceSignals:
+    """What the parse says about a sentence, as text the learned model reads: lemmas (numbers as NUM),
+    fine part-of-speech tags and entity types."""
+
+    lemmas: str = ""
+    tags: str = ""
+    entities: str = ""
+
+
+def sentence_signals(span: Span) -> SentenceSignals:
+    return SentenceSignals(
+        lemmas=" ".join("NUM" if t.like_num else t.lemma_.lower() for t in span),
+        tags=" ".join(t.tag_ for t in span),
+        entities=" ".join(f"ENT_{e.label_}" for e in span.ents) or "NOENT",
+    )

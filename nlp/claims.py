@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
-from .checkworthiness import checkworthiness
+from .checkworthiness import SentenceSignals, checkworthiness, sentence_signals
 from .quotes import Quote
 from .speakers import CLAUSE_CUES, SpeakerResolver, is_cue, subject_of
 
@@ -106,6 +106,7 @@ class Claim:
     watchlist: str | None = None
     sentence: str = ""
     claimant_actor: Actor | None = None
+    signals: SentenceSignals | None = None  # the sentence's parse, for the learned check-worthiness
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -330,6 +331,11 @@ def extract_claims(
         _link_watchlist(doc, claims, watchlist, subject_names, resolver)
     claims.extend(_asserted(doc, claims, quotes, resolver))
     claims.sort(key=lambda c: c.start)
+    if claims:
+        sentences = {sentence.text.strip(): sentence for sentence in doc.sents}
+        for claim in claims:
+            sentence = sentences.get(claim.sentence.strip())
+            claim.signals = sentence_signals(sentence) if sentence is not None else None
     return claims
 
 

@@ -178,13 +178,20 @@ def _pending(columns: Any, language: str) -> Select[Any]:
 
 
 def pending_articles(
-    session: Session, *, limit: int | None = None, ids: Sequence[int] | None = None, language: str = "en"
+    session: Session,
+    *,
+    limit: int | None = None,
+    ids: Sequence[int] | None = None,
+    language: str = "en",
+    after: int | None = None,
 ) -> list[Article]:
     """Relevant articles in `language` (or of unknown language) not yet analysed, oldest first; of `ids`
-    only, when given."""
+    only, when given; with ids above `after` only (the batch in hand is not saved yet)."""
     query = _pending(Article, language).limit(limit)
     if ids is not None:
         query = query.where(Article.id.in_(ids))
+    if after is not None:
+        query = query.where(Article.id > after)
     return list(session.scalars(query))
 
 

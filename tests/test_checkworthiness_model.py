@@ -7,9 +7,12 @@ import json
 
 from typer.testing import CliRunner
 
+from claimwatch.config import load_config
 from claimwatch.jobs.cli import app
+from claimwatch.nlp.checkworthiness import sentence_signals
 from claimwatch.nlp.checkworthiness_model import load_checkworthiness_model
 from claimwatch.nlp.embeddings import load_embedder
+from claimwatch.nlp.model import load_model
 
 FACTS = [
     "Russia launched 120 missiles and 90 drones at Ukraine's power grid on Sunday.",
@@ -26,7 +29,9 @@ NOT_FACTS = [
 def test_statements_of_fact_score_above_opinions_wishes_and_questions() -> None:
     model = load_checkworthiness_model()
     embedder = load_embedder(model.model)
-    scores = model.score(FACTS + NOT_FACTS, embedder.encode(FACTS + NOT_FACTS))
+    texts = FACTS + NOT_FACTS
+    signals = [sentence_signals(doc[:]) for doc in load_model(load_config().nlp.model).pipe(texts)]
+    scores = model.score(texts, embedder.encode(texts), signals)
     facts, others = scores[: len(FACTS)], scores[len(FACTS) :]
     assert min(facts) > model.threshold > max(others), (facts, others)
 
