@@ -62,6 +62,14 @@ class NlpSettings(_Section):
     model: str = DEFAULT_MODEL
     batch_size: int = Field(default=16, ge=1)
     n_process: int = Field(default=1, ge=1)
+    checkworthy_threshold: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Check-worthiness from which a claim is worth checking: the digest's new claims leave out "
+        "claims below it (watchlist claims and fact-checked claims always show). The learned model's F1-best "
+        "threshold on its training data is 0.56.",
+    )
 
 
 class SemanticSettings(_Section):

@@ -158,7 +158,7 @@ def _encode_claims(semantic: Semantic | None, extractions: list[Extraction | Non
     if semantic is None:
         return None
     claims = [c for extraction in extractions if extraction for c in extraction.claims]
-    vectors = semantic.embedder.encode_texts(t for c in claims for t in (c.text, c.sentence or c.text))
+    vectors = semantic.embedder.encode_texts(t for c in claims for t in (c.proposition, c.sentence or c.text))
     rescore(extractions, semantic.embedder, vectors)
     return vectors
 

@@ -76,7 +76,7 @@ def build_digest(session: Session, settings: Settings, start: datetime, end: dat
     return Digest(
         start,
         end,
-        claims=digests.new_claims(session, start, end),
+        claims=digests.new_claims(session, start, end, min_checkworthiness=settings.nlp.checkworthy_threshold),
         status_changes=digests.status_changes(session, start, end),
         repeated=most_repeated_claims(session, limit=settings.digest.repeated_claims, since=start),
         quotes=digests.notable_quotes(session, start, end, key_actors, settings.digest.quotes),

@@ -27,7 +27,8 @@ from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
 from .checkworthiness import SentenceSignals, checkworthiness, sentence_signals
-from .quotes import Quote
+from .quotes import NOMINAL_CUES, Quote
+from .rebuttals import rebuttal_in
 from .speakers import CLAUSE_CUES, SpeakerResolver, is_cue, subject_of
 
 REFUTING_WORDS = frozenset(
@@ -51,6 +52,7 @@ OBJECT_CLASSES = {
     "war": {"war", "conflict", "invasion", "fighting", "hostility", "aggression"},
 }
 ACCUSING = {"accuse": "of", "blame": "for"}
+PERSONAL_PRONOUNS = frozenset({"he", "she"})
 MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
 FORECASTS = frozenset({"expect", "set", "likely", "due", "plan", "intend", "hope", "want"})
@@ -107,6 +109,13 @@ class Claim:
     sentence: str = ""
     claimant_actor: Actor | None = None
     signals: SentenceSignals | None = None  # the sentence's parse, for the learned check-worthiness
+    resolved: str | None = None  # the wording made self-contained, when it differs from `text`
+
+    @property
+    def proposition(self) -> str:
+        """The claim as it reads on its own — pronouns replaced by whom they refer to, quotation marks
+        balanced — which groups claims and is matched against fact-checks; `text` keeps the article's words."""
+        return self.resolved or self.text
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -118,6 +127,7 @@ class Claim:
             "framing": self.framing,
             "checkworthiness": round(self.checkworthiness, 3),
             "watchlist": self.watchlist,
+            "proposition": self.proposition,
         }
 
 
@@ -211,6 +221,8 @@ def _proposition_subject(verb: Token) -> Token | None:
 
 
 def _refuted(sentence: Span, exclude: tuple[int, int] | None = None) -> bool:
+    if rebuttal_in(sentence) is not None:
+        return True  # "…, a figure that the aid tracker does not support"
     text = sentence.text.lower()
     words = {t.lower_ for t in sentence if exclude is None or not (exclude[0] <= t.idx < exclude[1])}
     if words & REFUTING_WORDS:
@@ -296,10 +308,11 @@ def extract_claims(
         )
         if span is None or cue is None:
             continue
-        if cue[0].lemma_.lower() not in CLAUSE_CUES and cue.text.lower() != "according to":
+        nominal = cue[0].pos_ == "NOUN" and cue[0].lemma_.lower() in NOMINAL_CUES  # "his claim that …"
+        if cue[0].lemma_.lower() not in CLAUSE_CUES and cue.text.lower() != "according to" and not nominal:
             continue
         roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
-        if cue.text.lower() != "according to" and not any(t.dep_ in CLAUSE_DEPS for t in roots):
+        if cue.text.lower() != "according to" and not nominal and not any(t.dep_ in CLAUSE_DEPS for t in roots):
             continue  # "a “strange offer”", "the importance of …": a description, not a proposition
         if not is_proposition(span):
             continue
@@ -336,7 +349,36 @@ def extract_claims(
         for claim in claims:
             sentence = sentences.get(claim.sentence.strip())
             claim.signals = sentence_signals(sentence) if sentence is not None else None
+            span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+            if span is not None:
+                resolved = self_contained(span, resolver)
+                claim.resolved = resolved if resolved != claim.text else None
     return claims
+
+
+def self_contained(span: Span, resolver: SpeakerResolver) -> str:
+    """`span`'s words with a subject he/she replaced by the person the article means ("He has signed …" →
+    "Emeka Okonkwo has signed …") and unpaired quotation marks dropped. Objects and possessives stay: "him"
+    and "his car" in a clause about someone else are too often not the last speaker's."""
+    parts = []
+    for token in span:
+        word = token.text
+        if token.lower_ in PERSONAL_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
+            actor = resolver.speaker(token).actor
+            if actor is not None:
+                word = actor.name
+        parts.append(word + token.whitespace_)
+    return balanced("".join(parts).strip(' “”"«»„'))
+
+
+def balanced(text: str) -> str:
+    """`text` without quotation marks that have no partner in it."""
+    for opening, closing in (("“", "”"), ("«", "»"), ("„", "“")):
+        if text.count(opening) != text.count(closing):
+            text = text.replace(opening, "").replace(closing, "")
+    if text.count('"') % 2:
+        text = text.replace('"', "")
+    return " ".join(text.split())
 
 
 def _asserted(doc: Doc, claims: Sequence[Claim], quotes: Sequence[Quote], resolver: SpeakerResolver) -> list[Claim]:

@@ -17,8 +17,14 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
 from .quotemarks import Quotation
+from .rebuttals import rebuttal_in
 from .speakers import CLAUSE_CUES, Speaker, SpeakerResolver, is_cue, subject_of
 
+# Nouns that report a proposition someone put forward: "his claim that …", "the accusation that …".
+NOMINAL_CUES = frozenset(
+    """claim assertion allegation accusation insistence contention argument suggestion statement warning
+    announcement admission denial charge belief estimate finding conclusion""".split()
+)
 SHORT_QUOTE_WORDS = 3  # a quotation this short needs a syntactic cue, else it is a scare quote or a title
 DIRECT_OPENERS = (":", ",", "—", "–", "-", "(")
 
@@ -225,7 +231,8 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
             )
             last = None
             continue
-        speaker = resolver.speaker(cue.subject) if cue.subject is not None else None
+        source = cue.subject is not None and resolver.is_source(cue.subject)
+        speaker = resolver.speaker(cue.subject) if source and cue.subject is not None else None
         if direct:
             quote = Quote(text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted)
             last = (quote, cue, (cue.token.sent if cue.token is not None else outer.sent))
@@ -251,13 +258,26 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
     for token in doc:
         if token.i in used or resolver.in_quote(token.idx):
             continue
-        if is_cue(token) and token.lemma_.lower() in CLAUSE_CUES and token.tag_ != "VBN":
+        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in token.children)  # "has said", not "was said"
+        if is_cue(token) and token.lemma_.lower() in CLAUSE_CUES and (token.tag_ != "VBN" or perfect):
             clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
             subject = subject_of(token)
             if clause is None or subject is None or subject.i in range(clause.left_edge.i, clause.right_edge.i + 1):
                 continue
+            if not resolver.is_source(subject):
+                continue  # "The decision means that …": not an attribution
             content = _complement(token, clause)
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
+        elif token.lemma_.lower() in NOMINAL_CUES and token.pos_ == "NOUN":
+            # "the senator's claim that S", "his accusation that S", "the allegation that S"
+            clause = next(
+                (c for c in token.children if c.dep_ in ("acl", "ccomp", "appos") and c.pos_ in ("VERB", "AUX")), None
+            )
+            if clause is None or not any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+                continue
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            content = _complement(token, clause)
+            cue = _Cue(token.text, token.idx, token.idx + len(token), owner, token, True)
         elif token.lower_ == "according" and token.i not in used:
             cue = _according_to(token.sent, range(0))
             if cue is None or cue.start != token.idx:
@@ -273,6 +293,9 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             continue
         if any(q.start < content.end_char and content.start_char < q.end for q in quotations):
             continue  # holds quotation marks: already a mixed quote
+        rebuttal = rebuttal_in(content)
+        if rebuttal is not None:
+            content = doc[content.start : rebuttal.start]  # the outlet's rebuttal is not the speaker's words
         if len(content) < 3:
             continue
         quote = Quote(content.text, content.start_char, content.end_char, "indirect")

@@ -32,6 +32,26 @@ CLAUSE_CUES = CUE_LEMMAS - {
     "blame",
 }
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+# Heads of noun phrases that can be a source of speech, writing, belief or evidence when no name is given
+# ("a police spokeswoman", "analysts at Halden Securities", "state police data", "court filings"). A subject
+# headed by anything else ("Full panic mode", "The spot") is not a speaker.
+SOURCE_NOUNS = frozenset(
+    """official spokesman spokeswoman spokesperson representative aide adviser advisor analyst expert economist
+    researcher scientist professor specialist consultant strategist source insider person people man woman
+    resident witness survivor victim parent teacher student doctor nurse worker employee member leader chief
+    head director executive officer manager chairman chairwoman chair founder owner president minister
+    secretary governor mayor senator lawmaker legislator congressman congresswoman politician diplomat envoy
+    ambassador commander general soldier officer police prosecutor lawyer attorney judge court jury defendant
+    plaintiff critic supporter opponent activist advocate campaigner organizer protester voter investor trader
+    observer commentator journalist reporter editor author writer blogger user fan player coach owner
+    government administration ministry department agency office authority council committee commission
+    parliament congress senate house party campaign union company firm group organization organisation
+    association institute institution university school hospital bank fund council board team club league
+    military army navy force kremlin white newspaper outlet media network broadcaster channel television
+    report study survey poll census data figure statistic record document filing memo letter statement
+    release post tweet message note text analysis review audit investigation inquiry assessment estimate
+    tracker model projection research evidence result finding""".split()
+)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})
 _DEMONYMS = {
@@ -159,6 +179,16 @@ class SpeakerResolver:
     def actor_of(self, token: Token) -> tuple[Actor, int, int] | None:
         return self._actor_at.get(token.i)
 
+    def is_source(self, subject: Token) -> bool:
+        """Whether `subject` can be who said something: a name, a pronoun, or a phrase headed by a noun that
+        denotes a source (official, analyst, ministry, report, …)."""
+        if subject.i in self._actor_at or subject.pos_ in ("PROPN", "PRON") or subject.lower_ in PRONOUNS:
+            return True
+        head = subject
+        if head.pos_ == "NUM":  # "One of the analysts", "14 of the residents"
+            head = next((c for p in head.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"), head)
+        return head.lemma_.lower() in SOURCE_NOUNS or head.lower_ in SOURCE_NOUNS
+
     def speaker(self, subject: Token) -> Speaker:
         """The words naming the speaker and, where the article makes it clear, the canonical actor."""
         if subject.lower_ in PRONOUNS:
@@ -184,8 +214,8 @@ class SpeakerResolver:
             tokens.append(child)
             stack.extend(child.children)
         start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
-        while end > start + 1 and self.doc[end - 1].is_punct:
-            end -= 1
+        while end > start + 1 and (self.doc[end - 1].is_punct or self.doc[end - 1].tag_ == "POS"):
+            end -= 1  # trailing punctuation, and the "'s" of "the senator's claim"
         while start < end - 1 and self.doc[start].is_punct:
             start += 1
         return self.doc[start:end]

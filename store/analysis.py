@@ -117,20 +117,20 @@ def _canonical_claim(session: Session, found: ExtractedClaim, groups: MeaningGro
         listed = session.scalars(select(Claim).where(Claim.watchlist_key == found.watchlist)).first()
         if listed is not None:
             return _Grouped(listed, "watchlist", 1.0)
-    key = normalize_claim(found.text)
+    key = normalize_claim(found.proposition)
     same = session.scalars(select(Claim).where(Claim.normalized == key, Claim.watchlist_key.is_(None))).first()
     if same is not None:
         return _Grouped(same, "words", 1.0)
-    vector = groups.vectors.get(found.text) if groups is not None else None
+    vector = groups.vectors.get(found.proposition) if groups is not None else None
     if groups is not None and vector is not None:
-        near = _nearest(session, found.text, vector, groups)
+        near = _nearest(session, found.proposition, vector, groups)
         if near is not None:
             return near
-    claim = Claim(text=found.text, normalized=key)
+    claim = Claim(text=found.proposition, normalized=key)
     session.add(claim)
     session.flush()
     if groups is not None and vector is not None:
-        store_vectors(session, ClaimVector, groups.model, [(claim.id, found.text)], vector[None, :])
+        store_vectors(session, ClaimVector, groups.model, [(claim.id, found.proposition)], vector[None, :])
     return _Grouped(claim, "new", None)
 
 

@@ -74,8 +74,11 @@ def window(session: Session, now: datetime) -> tuple[datetime, datetime]:
     return (last_window_end(session) or now - FIRST_WINDOW), now
 
 
-def new_claims(session: Session, start: datetime, end: datetime) -> list[ClaimItem]:
-    """Canonical claims made in articles stored in the window, with their spread in it."""
+def new_claims(
+    session: Session, start: datetime, end: datetime, *, min_checkworthiness: float = 0.0
+) -> list[ClaimItem]:
+    """Canonical claims made in articles stored in the window, with their spread in it; of those whose every
+    occurrence scores below `min_checkworthiness`, only watchlist claims and claims a fact-checker rated."""
     rows = session.execute(
         select(ClaimOccurrence, Claim, Article.outlet, Article.url, Actor.name)
         .join(Claim, Claim.id == ClaimOccurrence.claim_id)
@@ -99,7 +102,17 @@ def new_claims(session: Session, start: datetime, end: datetime) -> list[ClaimIt
         item.framings[occurrence.framing] = item.framings.get(occurrence.framing, 0) + 1
     for claim_id, counter in claimants.items():
         items[claim_id].claimants = [name for name, _n in counter.most_common(3)]
-    return sorted(items.values(), key=lambda i: (-len(i.outlets), -i.occurrences, i.claim_id))
+    worthy = {
+        claim.id
+        for occurrence, claim, *_rest in rows
+        if (occurrence.checkworthiness is None or occurrence.checkworthiness >= min_checkworthiness)
+        or claim.watchlist_key is not None
+        or claim.status != "unchecked"
+    }
+    return sorted(
+        (item for item in items.values() if item.claim_id in worthy),
+        key=lambda i: (-len(i.outlets), -i.occurrences, i.claim_id),
+    )
 
 
 def status_changes(session: Session, start: datetime, end: datetime) -> list[StatusItem]:

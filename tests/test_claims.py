@@ -138,3 +138,48 @@ def test_outlets_own_checkworthy_statements_are_asserted_claims(bare_extractor: 
     assert [c.text for c in asserted] == ["Russia launched its full-scale invasion of Ukraine on 24 February 2022."]
     assert asserted[0].claimant is None and asserted[0].checkworthiness >= 0.75
     assert [c.framing for c in claims if "40 percent" in c.text] == ["reported"]
+
+
+def test_a_rebuttal_glued_to_the_claim_is_cut_off_and_refutes_it(bare_extractor: Extractor) -> None:
+    text = (
+        "Trump has repeatedly said that the United States spent 350 billion dollars on Ukraine, a figure that "
+        "the Kiel Institute's aid tracker does not support."
+    )
+    [claim] = bare_extractor.extract(text).claims
+    assert (claim.text, claim.framing, claim.claimant) == (
+        "the United States spent 350 billion dollars on Ukraine",
+        "refuted",
+        "Donald Trump",
+    )
+    assert text[claim.start : claim.end] == claim.text
+
+
+def test_the_proposition_reads_on_its_own(bare_extractor: Extractor) -> None:
+    text = (
+        "Former mayor Victor Hale denied the charges on Monday. He told reporters that he never took money "
+        "from Gregory Lintz. Prosecutors said Lintz paid him in cash. "
+        "Kyiv said the draft “asks for 500 billion dollars and promises nothing in writing."
+    )
+    claims = bare_extractor.extract(text).claims
+    never = claim_with(claims, "never took money")
+    assert never.text == "he never took money from Gregory Lintz"  # the article's words and offsets stay
+    assert text[never.start : never.end] == never.text
+    assert never.proposition == "Victor Hale never took money from Gregory Lintz"
+    # An object pronoun is left alone: "him" is not Lintz, the clause's own subject.
+    assert claim_with(claims, "paid him").proposition == "Lintz paid him in cash"
+    draft = claim_with(claims, "500 billion")
+    assert draft.proposition == "the draft asks for 500 billion dollars and promises nothing in writing"
+    assert draft.to_json()["proposition"] == draft.proposition
+
+
+def test_nominal_cues_and_perfect_tense_report_claims(bare_extractor: Extractor) -> None:
+    claims = bare_extractor.extract("Officials rejected the senator's allegation that the mayor took bribes.").claims
+    assert [(c.text, c.claimant_text) for c in claims] == [("the mayor took bribes", "the senator")]
+    perfect = bare_extractor.extract("The ministry has said that 40 soldiers were sent to the old town.").claims
+    assert [c.text for c in perfect] == ["40 soldiers were sent to the old town"]
+
+
+def test_a_subject_that_is_no_source_is_no_speaker(bare_extractor: Extractor) -> None:
+    extraction = bare_extractor.extract("The decision suggests that the talks have stalled. Analysts said that "
+                                        "the talks have stalled.")  # fmt: skip
+    assert [q.speaker_text for q in extraction.quotes] == ["Analysts"]

@@ -245,3 +245,34 @@ def test_digest_cli_sends_and_reports(tmp_path: Path, smtp_server: MailSink, mon
     assert result.exit_code == 0, result.output
     assert "digest sent" in result.output and len(smtp_server.messages) == 1
     assert "Nothing new in this window." in received(smtp_server)[0].get_body(("plain",)).get_content()
+
+
+def test_new_claims_leave_out_claims_not_worth_checking(factory: sessionmaker[Session]) -> None:
+    from claimwatch.store.digests import new_claims
+
+    now = datetime.now(timezone.utc)
+    with transaction(factory) as session:
+        article = Article(url="https://news.example/a", text="…", relevant=True, content_hash="a", fetched_at=now)
+        session.add(article)
+        session.flush()
+        for text, score, key, status in (
+            ("Unemployment rose to 14 percent", 0.9, None, "unchecked"),
+            ("the talks were going nowhere", 0.2, None, "unchecked"),
+            ("Ukraine started the war", 0.1, "ukraine-started-war", "unchecked"),
+            ("the mayor took bribes", 0.3, None, "false"),
+        ):
+            claim = Claim(text=text, normalized=text.lower(), watchlist_key=key, status=status)
+            session.add(claim)
+            session.flush()
+            session.add(
+                ClaimOccurrence(
+                    claim_id=claim.id, article_id=article.id, text=text, sentence=text, start=0, end=1,
+                    framing="reported", checkworthiness=score, extractor_version="test",
+                )
+            )  # fmt: skip
+    with factory() as session:
+        window = (now - timedelta(hours=1), now + timedelta(hours=1))
+        shown = {item.text for item in new_claims(session, *window, min_checkworthiness=0.5)}
+        everything = {item.text for item in new_claims(session, *window)}
+    assert shown == {"Unemployment rose to 14 percent", "Ukraine started the war", "the mayor took bribes"}
+    assert everything == shown | {"the talks were going nowhere"}
