@@ -155,6 +155,7 @@ def test_extract_json_has_the_documented_shape(tmp_path: Path) -> None:
         "framing",
         "checkworthiness",
         "watchlist",
+        "proposition",
     }
     assert (claim["claimant"], claim["framing"], claim["watchlist"]) == (
         "Donald Trump",
