@@ -21,13 +21,15 @@ import json
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_curve, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from claimwatch.config import load_config
 from claimwatch.nlp.checkworthiness import checkworthiness, sentence_signals
-from claimwatch.nlp.checkworthiness_model import VIEWS, WEIGHTS, features, vectorizer, view_texts
+from claimwatch.nlp.checkworthiness_model import EMBEDDING_WEIGHT, VIEWS, WEIGHTS, view_texts
 from claimwatch.nlp.embeddings import load_embedder
 from claimwatch.nlp.model import load_model
 
@@ -46,13 +48,17 @@ class Data:
 
     def fit(self, rows: np.ndarray) -> tuple[dict, LogisticRegression]:  # type: ignore[type-arg]
         views = [view_texts(self.texts[i], self.signals[i]) for i in rows]
-        vectorizers = {name: vectorizer(name).fit([v[name] for v in views]) for name in VIEWS}
+        vectorizers = {v.name: TfidfVectorizer(**v.sklearn_params()).fit([x[v.name] for x in views]) for v in VIEWS}
         model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
         model.fit(self.rows(vectorizers, rows), self.labels[rows])
         return vectorizers, model
 
-    def rows(self, vectorizers: dict, rows: np.ndarray):  # type: ignore[no-untyped-def, type-arg]
-        return features(vectorizers, [self.texts[i] for i in rows], [self.signals[i] for i in rows], self.vectors[rows])
+    def rows(self, vectorizers: dict, rows: np.ndarray) -> sp.csr_matrix:  # type: ignore[type-arg]
+        """The model's input: every view's TF-IDF in VIEWS order, then the scaled embedding (as scored)."""
+        views = [view_texts(self.texts[i], self.signals[i]) for i in rows]
+        blocks = [vectorizers[v.name].transform([x[v.name] for x in views]) for v in VIEWS]
+        blocks.append(sp.csr_matrix(self.vectors[rows].astype(np.float64) * EMBEDDING_WEIGHT))
+        return sp.hstack(blocks).tocsr()
 
     def scores(self, train: np.ndarray, test: np.ndarray) -> np.ndarray:
         vectorizers, model = self.fit(train)
@@ -96,8 +102,8 @@ def main() -> None:
         ("hand-weighted rule score (baseline)", rule_auc, rule_f1),
     ):
         print(
-            f"  {label:45} ROC AUC {np.mean(auc):.3f} (folds {min(auc):.3f}–{max(auc):.3f})  "
-            f"F1 {np.mean(f1):.3f} (folds {min(f1):.3f}–{max(f1):.3f})"
+            f"  {label:45} ROC AUC {np.mean(auc):.4f} (folds {min(auc):.3f}–{max(auc):.3f})  "
+            f"F1 {np.mean(f1):.4f} (folds {min(f1):.3f}–{max(f1):.3f})"
         )
 
     if args.write:
@@ -112,6 +118,7 @@ def main() -> None:
                 }
                 for name, fitted in vectorizers.items()
             },
+            "embedding_weight": EMBEDDING_WEIGHT,
             "coef": [round(float(c), 6) for c in model.coef_[0]],
             "intercept": float(model.intercept_[0]),
             "threshold": round(data.threshold(everything), 4),

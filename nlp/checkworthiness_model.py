@@ -1,19 +1,22 @@
 """Check-worthiness learned from labelled sentences: a logistic regression over the sentence's words and
 word pairs, its character n-grams, its lemmas, part-of-speech tags and entity types (from the parse the
-extractor already made) and its embedding. Weights, vocabularies and IDF are trained by
-benchmarks/train_checkworthiness.py on public crowd labels (ClaimBuster) and shipped in
-nlp/data/checkworthiness.json.gz. It needs the embedding model (the `semantic` extra); without it the
-hand-weighted score of nlp/checkworthiness.py stands."""
+extractor already made) and its embedding. Vocabularies, IDF and weights are trained by
+benchmarks/train_checkworthiness.py (with scikit-learn) on public crowd labels (ClaimBuster) and shipped in
+nlp/data/checkworthiness.json.gz. Scoring reads them with the few lines below instead of scikit-learn, whose
+import alone would cost the daemon ~140 MB. It needs the embedding model (the `semantic` extra); without it
+the hand-weighted score of nlp/checkworthiness.py stands."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import math
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,20 +24,61 @@ from .checkworthiness import SentenceSignals
 from .embeddings import Embedder
 from .extract import Extraction
 
-if TYPE_CHECKING:  # scikit-learn and SciPy come with the semantic extra, imported when a model is used
-    import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
 WEIGHTS = Path(__file__).parent / "data" / "checkworthiness.json.gz"
-# Each view: the text it reads and how it is cut into terms; training and scoring share this table.
-VIEWS: dict[str, dict[str, object]] = {
-    "words": {"ngram_range": (1, 2), "min_df": 2},
-    "lemmas": {"ngram_range": (1, 3), "min_df": 2},
-    "chars": {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 3},
-    "tags": {"ngram_range": (1, 3), "min_df": 3, "token_pattern": r"\S+", "lowercase": False},
-    "entities": {"token_pattern": r"\S+", "lowercase": False},
-}
-EMBEDDING_WEIGHT = 2.0  # the embedding's columns are scaled against the sparse TF-IDF ones
+EMBEDDING_WEIGHT = 2.0  # the embedding's columns are scaled against the TF-IDF ones
+WORDS = r"(?u)\b\w\w+\b"
+FIELDS = r"\S+"
+
+
+@dataclass(frozen=True)
+class View:
+    """One TF-IDF block of the model: which text it reads and how it cuts it into terms. Training gives the
+    same settings to scikit-learn's TfidfVectorizer (sublinear tf, l2 rows); `terms` cuts text the same way."""
+
+    name: str
+    ngrams: tuple[int, int]
+    min_df: int
+    chars: bool = False  # character n-grams inside words, each word padded with a space on both sides
+    lowercase: bool = True
+    pattern: str = WORDS
+
+    def sklearn_params(self) -> dict[str, object]:
+        return {
+            "analyzer": "char_wb" if self.chars else "word",
+            "ngram_range": self.ngrams,
+            "min_df": self.min_df,
+            "lowercase": self.lowercase,
+            "token_pattern": self.pattern,
+            "sublinear_tf": True,
+        }
+
+    def terms(self, text: str) -> list[str]:
+        if self.lowercase:
+            text = text.lower()
+        low, high = self.ngrams
+        found: list[str] = []
+        if self.chars:
+            for word in text.split():
+                padded = f" {word} "
+                for n in range(low, high + 1):
+                    if len(padded) <= n:
+                        found.append(padded)  # a word shorter than n counts once, whole
+                        break
+                    found.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+            return found
+        tokens = re.findall(self.pattern, text)
+        for n in range(low, high + 1):
+            found.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return found
+
+
+VIEWS = (
+    View("words", (1, 2), 2),
+    View("lemmas", (1, 3), 2),
+    View("chars", (2, 5), 3, chars=True),
+    View("tags", (1, 3), 3, lowercase=False, pattern=FIELDS),
+    View("entities", (1, 1), 1, lowercase=False, pattern=FIELDS),
+)
 
 
 def view_texts(text: str, signals: SentenceSignals) -> dict[str, str]:
@@ -47,54 +91,59 @@ def view_texts(text: str, signals: SentenceSignals) -> dict[str, str]:
     }
 
 
-def vectorizer(view: str, vocabulary: Mapping[str, int] | None = None) -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+@dataclass(frozen=True)
+class _Block:
+    view: View
+    index: Mapping[str, int]  # term → column in this block
+    idf: np.ndarray
+    coef: np.ndarray
 
-    return TfidfVectorizer(sublinear_tf=True, vocabulary=vocabulary, **VIEWS[view])  # type: ignore[arg-type]
-
-
-def features(
-    vectorizers: Mapping[str, TfidfVectorizer],
-    texts: Sequence[str],
-    signals: Sequence[SentenceSignals],
-    vectors: np.ndarray,
-) -> sp.csr_matrix:
-    """The model's input rows: every view's TF-IDF, then the scaled embedding."""
-    import scipy.sparse as sp
-
-    views = [view_texts(t, s) for t, s in zip(texts, signals)]
-    blocks = [vectorizers[name].transform([v[name] for v in views]) for name in VIEWS]
-    blocks.append(sp.csr_matrix(np.asarray(vectors, dtype=np.float64) * EMBEDDING_WEIGHT))
-    return sp.hstack(blocks).tocsr()
+    def score(self, text: str) -> float:
+        """This block's share of the linear score: its coefficients times the text's l2-normalised
+        sublinear TF-IDF."""
+        counts = Counter(t for t in self.view.terms(text) if t in self.index)
+        if not counts:
+            return 0.0
+        columns = [self.index[t] for t in counts]
+        values = np.array([1.0 + math.log(c) for c in counts.values()]) * self.idf[columns]
+        norm = float(np.sqrt(values @ values))
+        return float(values @ self.coef[columns]) / norm if norm else 0.0
 
 
 @dataclass(frozen=True)
 class CheckworthinessModel:
     model: str  # the embedding model the weights were trained with
-    vectorizers: Mapping[str, TfidfVectorizer]
-    coef: np.ndarray
+    blocks: tuple[_Block, ...]
+    embedding_coef: np.ndarray
     intercept: float
     threshold: float
 
     def score(
-        self, texts: list[str], vectors: np.ndarray, signals: Sequence[SentenceSignals] | None = None
+        self, texts: Sequence[str], vectors: np.ndarray, signals: Sequence[SentenceSignals] | None = None
     ) -> np.ndarray:
         """Probability that each sentence is check-worthy, from its text, its parse and its embedding."""
-        rows = features(self.vectorizers, texts, signals or [SentenceSignals()] * len(texts), vectors)
-        return 1.0 / (1.0 + np.exp(-(rows @ self.coef + self.intercept)))
+        signals = signals or [SentenceSignals()] * len(texts)
+        linear = np.asarray(vectors, dtype=np.float64) @ self.embedding_coef * EMBEDDING_WEIGHT + self.intercept
+        for row, (text, parsed) in enumerate(zip(texts, signals)):
+            views = view_texts(text, parsed)
+            linear[row] += sum(block.score(views[block.view.name]) for block in self.blocks)
+        return 1.0 / (1.0 + np.exp(-linear))
 
 
 @lru_cache(maxsize=1)
 def load_checkworthiness_model() -> CheckworthinessModel:
     data = json.loads(gzip.decompress(WEIGHTS.read_bytes()))
-    vectorizers = {}
-    for name in VIEWS:
-        view = data["views"][name]
-        fitted = vectorizer(name, {term: i for i, term in enumerate(view["terms"])})
-        fitted.idf_ = np.array(view["idf"])
-        vectorizers[name] = fitted
+    coef = np.array(data["coef"])
+    blocks, offset = [], 0
+    for view in VIEWS:
+        terms = data["views"][view.name]["terms"]
+        index = {term: i for i, term in enumerate(terms)}
+        blocks.append(
+            _Block(view, index, np.array(data["views"][view.name]["idf"]), coef[offset : offset + len(terms)])
+        )
+        offset += len(terms)
     return CheckworthinessModel(
-        data["model"], vectorizers, np.array(data["coef"]), float(data["intercept"]), data["threshold"]
+        data["model"], tuple(blocks), coef[offset:], float(data["intercept"]), data["threshold"]
     )
 
 

@@ -44,3 +44,40 @@ def test_extract_prints_the_learned_score() -> None:
     assert claims and all(0 <= c["checkworthiness"] <= 1 for c in claims)
     aid = next(c for c in claims if "350 billion" in c["text"])
     assert aid["checkworthiness"] > load_checkworthiness_model().threshold
+
+
+def test_shipped_scoring_equals_scikit_learn_on_the_same_vocabularies() -> None:
+    """The daemon scores without scikit-learn (its import alone costs ~140 MB); the term cutting, sublinear
+    TF-IDF and l2 rows must be the ones the model was trained with."""
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from claimwatch.nlp.checkworthiness_model import EMBEDDING_WEIGHT, VIEWS, view_texts
+
+    model = load_checkworthiness_model()
+    texts = FACTS + NOT_FACTS + ["  Odd   spacing,\tTABS and a 1-2 punch!  ", "É à ü — “quoted” 3.5%", "a I x"]
+    signals = [sentence_signals(doc[:]) for doc in load_model(load_config().nlp.model).pipe(texts)]
+    vectors = np.random.default_rng(0).standard_normal((len(texts), len(model.embedding_coef))).astype(np.float32)
+    blocks = []
+    for view, block in zip(VIEWS, model.blocks):
+        fitted = TfidfVectorizer(**view.sklearn_params(), vocabulary=block.index)
+        fitted.idf_ = block.idf
+        blocks.append(fitted.transform([view_texts(t, s)[view.name] for t, s in zip(texts, signals)]))
+    blocks.append(sp.csr_matrix(vectors.astype(np.float64) * EMBEDDING_WEIGHT))
+    coef = np.concatenate([b.coef for b in model.blocks] + [model.embedding_coef])
+    expected = 1 / (1 + np.exp(-(sp.hstack(blocks).tocsr() @ coef + model.intercept)))
+    assert np.allclose(model.score(texts, vectors, signals), expected, atol=1e-9)
+
+
+def test_the_command_line_scores_without_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, numpy as np; from claimwatch.nlp.checkworthiness_model import load_checkworthiness_model as m; "
+        "model = m(); model.score(['Prices rose 5 percent.'], np.zeros((1, len(model.embedding_coef)))); "
+        "print('sklearn' in sys.modules, 'scipy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "False"], done.stderr
