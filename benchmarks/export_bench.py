@@ -13,21 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-from bench_store import bench_store
-from sqlalchemy import insert
-
-from claimwatch.store.db import open_store
-from claimwatch.store.models import Article, Claim, ClaimOccurrence
+from bench_store import bench_store, load_synthetic
 
 CLAIMWATCH = str(Path(sys.executable).parent / "claimwatch")
 CHUNK = 50_000
@@ -35,57 +29,7 @@ FRAMINGS = ("asserted", "reported", "refuted")
 
 
 def load(url: str, rows: int) -> None:
-    factory = open_store(url)
-    rng = random.Random(5)
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    articles, claims = max(1, rows // 20), max(1, rows // 10)
-    with factory.begin() as session:
-        for first in range(0, articles, CHUNK):
-            session.execute(
-                insert(Article),
-                [
-                    {
-                        "url": f"https://outlet{i % 40}.example/news/{i}",
-                        "outlet": f"Outlet {i % 40}",
-                        "title": f"Story {i} on the minerals deal",
-                        "text": f"Story {i}. Officials said the deal was close. Critics said it was not.",
-                        "content_hash": f"{i:064d}",
-                        "published_at": start + timedelta(minutes=7 * i),
-                        "fetched_at": start + timedelta(minutes=7 * i + 3),
-                        "relevant": True,
-                    }
-                    for i in range(first, min(first + CHUNK, articles))
-                ],
-            )
-        for first in range(0, claims, CHUNK):
-            session.execute(
-                insert(Claim),
-                [
-                    {"text": f"Claim number {i} about aid", "normalized": f"claim {i}", "status": "unchecked"}
-                    for i in range(first, min(first + CHUNK, claims))
-                ],
-            )
-        for first in range(0, rows, CHUNK):
-            session.execute(
-                insert(ClaimOccurrence),
-                [
-                    {
-                        "claim_id": 1 + i % claims,
-                        "article_id": 1 + i // 20,
-                        "claimant_text": "officials",
-                        "text": f"Claim number {i % claims} about aid",
-                        "sentence": "Officials said the deal was close.",
-                        "start": 10 + i % 7,
-                        "end": 40 + i % 7,
-                        "framing": rng.choice(FRAMINGS),
-                        "checkworthiness": rng.random(),
-                        "extractor_version": "bench",
-                        "grouping": "new",
-                    }
-                    for i in range(first, min(first + CHUNK, rows))
-                ],
-            )
-    factory.kw["bind"].dispose()
+    load_synthetic(url, articles=max(1, rows // 20), occurrences=rows, claims=max(1, rows // 10))
 
 
 def export(url: str, data_dir: Path, fmt: str, path: Path) -> tuple[float, float]:
