@@ -30,12 +30,16 @@ lint: $(STAMP)  ## ruff: pyflakes, pycodestyle errors, import order, bugbear
 	$(BIN)/ruff check config ingest nlp store jobs tests benchmarks
 
 SHARED ?= ../shared
-bench: $(STAMP)  ## every benchmark; figures and ratios in docs/performance.md (about an hour on 2 cores)
+bench: $(STAMP)  ## every benchmark; figures and ratios in docs/performance.md (about three hours on 2 cores)
 	$(BIN)/python benchmarks/ingest_bench.py --feeds 80 --entries 25
+	$(BIN)/python benchmarks/cycle_bench.py --feeds 80 --entries 25
+	$(BIN)/python benchmarks/cycle_bench.py --feeds 2000 --entries 1 --reps 1
 	$(BIN)/python benchmarks/analyze_bench.py $(wildcard $(SHARED)/gold/seed_article.txt)
 	$(BIN)/python benchmarks/export_bench.py
 	$(BIN)/python benchmarks/memory_bench.py
 	$(BIN)/python benchmarks/workers_bench.py $(wildcard $(SHARED)/gold/seed_article.txt)
+	$(BIN)/python benchmarks/scale_bench.py
+	$(BIN)/python benchmarks/scale_bench.py --database-url $${CLAIMWATCH_BENCH_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 	@if [ -d $(SHARED)/eval/claim-retrieval-dev ]; then \
 	  $(BIN)/python benchmarks/claim_retrieval_eval.py $(SHARED)/eval/claim-retrieval-dev && \
 	  $(BIN)/python benchmarks/factcheck_scale_bench.py $(SHARED)/eval/claim-retrieval-dev; \

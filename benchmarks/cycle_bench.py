@@ -1,0 +1,213 @@
+"""A first cycle end to end against the naive sequential script a user could write in an afternoon, and a
+cycle with nothing new against the first.
+
+    .venv/bin/python benchmarks/cycle_bench.py [--feeds 80] [--entries 25] [--reps 3] [--processes 2]
+
+The site: `--feeds` RSS feeds of `--entries` entries each, every entry an HTML article page (a nav bar, a
+headline, the article's paragraphs, a footer) whose text is one of the annotated news fixtures and demo
+articles under a headline and a first line of its own — 400 to 700 words of news prose — served on loopback
+by a process of its own with TCP_NODELAY; feeds carry an ETag and answer 304 to a matching If-None-Match.
+
+- **naive script**: httpx (one keep-alive client) → feedparser → each page fetched → trafilatura →
+  spaCy `nlp.pipe` over all texts (the shipped model, 1 process, batches of 16) → each article and its named
+  entities inserted into SQLite, sequentially, as in a tutorial.
+- **claimwatch, first cycle**: `run_cycle` (the code `claimwatch run --once` runs) on a fresh SQLite store
+  with the bundled config (its topics, actors, watchlist and sentence model) and `[nlp] n_process` =
+  `--processes`: fetch, extract, store, match. The extraction pool is started inside the clock, as a cron
+  `run --once` pays it.
+- **claimwatch, nothing new**: the same store's next cycle: every feed answers 304.
+
+Runs are interleaved (naive, first, nothing new) and repeated; medians and spread are printed, with the
+ratios of the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import socket
+import sqlite3
+import statistics
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+
+import feedparser
+import httpx
+import spacy
+import trafilatura
+
+from claimwatch.config import load_config
+from claimwatch.config.settings import FeedSettings, Settings
+from claimwatch.jobs.analyze import build_extractor, build_pool
+from claimwatch.jobs.cycle import run_cycle
+from claimwatch.store.db import open_store
+
+HERE = Path(__file__).resolve().parent
+
+
+def article_texts() -> list[str]:
+    """The bodies pages are made of: the annotated news fixtures and the demo corpus's articles."""
+    news = sorted((HERE.parent / "tests" / "fixtures" / "news").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8").split("\n", 2)[2] for p in news]  # without the fixture's headline
+    demo = resources.files("claimwatch.jobs").joinpath("demo_corpus")
+    for name in ("kyiv-rejects-draft.html", "war-origin-claim.html", "minerals-explainer.html"):
+        texts.append(trafilatura.extract(demo.joinpath(name).read_text(encoding="utf-8")) or "")
+    return [t for t in texts if t.strip()]
+
+
+def _page(bodies: list[str], feed: int, entry: int) -> bytes:
+    body = bodies[(feed * 7 + entry) % len(bodies)]
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
+    return (
+        f"<html><head><title>Ukraine minerals story {feed}-{entry}</title></head><body>"
+        f"<nav>Home | World | Business</nav><article><h1>Ukraine minerals story {feed}-{entry}</h1>"
+        f"<p>Story {feed}-{entry} of our coverage of Ukraine and its minerals.</p>{paragraphs}</article>"
+        f"<footer>© Loopback Wire</footer></body></html>"
+    ).encode()
+
+
+def _feed(base: str, feed: int, entries: int) -> bytes:
+    items = "".join(
+        f"<item><title>Ukraine minerals story {feed}-{e}</title><link>{base}/p/{feed}/{e}</link>"
+        f"<guid>cycle-{feed}-{e}</guid><description>Ukraine, part {e}.</description></item>"
+        for e in range(entries)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {feed}</title>{items}</channel></rss>'.encode()
+    )
+
+
+def _serve_forever(entries: int, bodies: list[str], ports: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def do_GET(self) -> None:  # noqa: N802
+            parts = self.path.strip("/").split("/")
+            if parts[0] == "f" and self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if parts[0] == "f":
+                body, kind = _feed(base, int(parts[1]), entries), "application/rss+xml"
+            else:
+                body, kind = _page(bodies, int(parts[1]), int(parts[2])), "text/html; charset=utf-8"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    ports.put(base)
+    server.serve_forever()
+
+
+def naive(base: str, feeds: range, nlp: spacy.language.Language, folder: Path) -> int:
+    """The tutorial pipeline, sequential; returns the articles stored."""
+    texts: list[tuple[str, str]] = []
+    with httpx.Client() as client:
+        for f in feeds:
+            for entry in feedparser.parse(client.get(f"{base}/f/{f}").content).entries:
+                text = trafilatura.extract(client.get(entry.link).text)
+                if text:
+                    texts.append((entry.link, text))
+    db = sqlite3.connect(folder / "naive.db")
+    db.execute("create table if not exists articles (id integer primary key, url text unique, text text)")
+    db.execute("create table if not exists entities (article_id integer, text text, label text, start integer)")
+    for (url, text), doc in zip(texts, nlp.pipe((t for _u, t in texts), batch_size=16)):
+        article_id = db.execute("insert into articles (url, text) values (?, ?)", (url, text)).lastrowid
+        db.executemany(
+            "insert into entities values (?, ?, ?, ?)", [(article_id, e.text, e.label_, e.start_char) for e in doc.ents]
+        )
+        db.commit()
+    db.close()
+    return len(texts)
+
+
+def settings_for(base: str, feeds: range, folder: Path, processes: int) -> Settings:
+    settings = load_config()
+    return settings.model_copy(
+        update={
+            "feeds": [FeedSettings(name=f"Feed {f}", url=f"{base}/f/{f}", outlet=f"Outlet {f}") for f in feeds],
+            "searches": [],  # the bundled news searches would reach the internet
+            "fetch": settings.fetch.model_copy(update={"allow_private_addresses": True, "per_host_delay": 0.0}),
+            "nlp": settings.nlp.model_copy(update={"n_process": processes}),
+            "data_dir": folder,
+            "database_url": f"sqlite:///{folder}/claimwatch.db",
+        }
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=80)
+    parser.add_argument("--entries", type=int, default=25)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=2, help="claimwatch's [nlp] n_process")
+    args = parser.parse_args()
+    bodies = article_texts()
+    ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    server = multiprocessing.Process(target=_serve_forever, args=(args.entries, bodies, ports), daemon=True)
+    server.start()
+    base = ports.get(timeout=30)
+    feeds = range(args.feeds)
+    words = sum(len(b.split()) for b in bodies) // len(bodies)
+    print(f"{args.feeds} feeds x {args.entries} entries = {args.feeds * args.entries} articles (~{words} words each)")
+    nlp = spacy.load(load_config().nlp.model)
+    extractor = build_extractor(load_config())
+    rates: dict[str, list[float]] = {"naive script": [], "claimwatch first cycle": [], "nothing new": []}
+    for _rep in range(args.reps):
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            count = naive(base, feeds, nlp, Path(tmp))
+            rates["naive script"].append(count / (time.perf_counter() - started))
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = settings_for(base, feeds, Path(tmp), args.processes)
+            factory = open_store(settings.database_url)
+            started = time.perf_counter()
+            pool = build_pool(settings)
+            try:
+                first = run_cycle(settings, factory, extractor=extractor, pool=pool)
+                first_seconds = time.perf_counter() - started
+                started = time.perf_counter()
+                second = run_cycle(settings, factory, extractor=extractor, pool=pool)
+                second_seconds = time.perf_counter() - started
+            finally:
+                if pool is not None:
+                    pool.close()
+            factory.kw["bind"].dispose()
+            assert first.analysis.articles == count, (first.analysis.articles, count)
+            assert second.new_articles == 0
+            rates["claimwatch first cycle"].append(first.analysis.articles / first_seconds)
+            rates["nothing new"].append(second_seconds / first_seconds)
+            stages = ", ".join(f"{k} {v:.1f} s" for k, v in first.stages.items())
+            print(f"  rep {_rep + 1}: first cycle {first_seconds:.1f} s ({stages}); nothing new {second_seconds:.2f} s")
+    for name in ("naive script", "claimwatch first cycle"):
+        values = rates[name]
+        print(f"{name:24} {statistics.median(values):6.2f} articles/s  (spread {min(values):.2f}–{max(values):.2f})")
+    ratio = statistics.median(rates["claimwatch first cycle"]) / statistics.median(rates["naive script"])
+    print(f"claimwatch first cycle / naive script: {ratio:.2f}x")
+    share = rates["nothing new"]
+    print(
+        f"nothing-new cycle / first cycle: 1/{1 / statistics.median(share):.0f} "
+        f"(spread 1/{1 / max(share):.0f}–1/{1 / min(share):.0f})"
+    )
+    server.terminate()
+
+
+if __name__ == "__main__":
+    main()
