@@ -165,9 +165,11 @@ def test_a_scheduler_and_three_workers_make_the_store_run_once_makes(tmp_path: P
             def three_workers_counted() -> bool:
                 nonlocal metrics
                 metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
-                return "claimwatch_workers_alive 3.0" in metrics
+                # the gauges are refreshed by the scheduler's own job: wait for a refresh after the work
+                drained = 'claimwatch_queue_jobs{queue="analyse",status="todo"} 0.0' in metrics
+                return "claimwatch_workers_alive 3.0" in metrics and drained
 
-            wait_for(three_workers_counted, 30, "the scheduler's metrics to count the workers")
+            wait_for(three_workers_counted, 30, "the scheduler's metrics to count the workers and empty queues")
             status = subprocess.run(
                 [*CLI, "--config", str(config), "status"],
                 capture_output=True,
