@@ -4,8 +4,8 @@ cycle with nothing new against the first.
     .venv/bin/python benchmarks/cycle_bench.py [--feeds 80] [--entries 25] [--reps 3] [--processes 2]
 
 The site: `--feeds` RSS feeds of `--entries` entries each, every entry an HTML article page (a nav bar, a
-headline, the article's paragraphs, a footer) whose text is one of the annotated news fixtures and demo
-articles under a headline and a first line of its own — 400 to 700 words of news prose — served on loopback
+headline, the article's paragraphs, a footer) whose text is three of the annotated news fixtures and demo
+articles in turn under a headline and a first line of its own — ~650 words of news prose — served on loopback
 by a process of its own with TCP_NODELAY; feeds carry an ETag and answer 304 to a matching If-None-Match.
 
 - **naive script**: httpx (one keep-alive client) → feedparser → each page fetched → trafilatura →
@@ -46,6 +46,7 @@ from claimwatch.jobs.cycle import run_cycle
 from claimwatch.store.db import open_store
 
 HERE = Path(__file__).resolve().parent
+PAGE_BODIES = 3  # article bodies per page: ~650 words, a long news article
 
 
 def article_texts() -> list[str]:
@@ -59,7 +60,8 @@ def article_texts() -> list[str]:
 
 
 def _page(bodies: list[str], feed: int, entry: int) -> bytes:
-    body = bodies[(feed * 7 + entry) % len(bodies)]
+    first = feed * 7 + entry
+    body = "\n".join(bodies[(first + k) % len(bodies)] for k in range(PAGE_BODIES))
     paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
     return (
         f"<html><head><title>Ukraine minerals story {feed}-{entry}</title></head><body>"
@@ -165,7 +167,7 @@ def main() -> None:
     server.start()
     base = ports.get(timeout=30)
     feeds = range(args.feeds)
-    words = sum(len(b.split()) for b in bodies) // len(bodies)
+    words = PAGE_BODIES * sum(len(b.split()) for b in bodies) // len(bodies)
     print(f"{args.feeds} feeds x {args.entries} entries = {args.feeds * args.entries} articles (~{words} words each)")
     nlp = spacy.load(load_config().nlp.model)
     extractor = build_extractor(load_config())
