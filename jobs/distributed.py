@@ -160,8 +160,7 @@ def queue_report(app: procrastinate.App, settings: Settings) -> QueueReport:
     listed = {str(queue["name"]): queue for queue in app.job_manager.list_queues()}
     # A queue whose jobs have all been deleted (workers delete successful ones) is no longer listed; it is
     # shown empty, or its gauges would keep their last values.
-    ours = {task.queue for name, task in app.tasks.items() if name.startswith("claimwatch:")}
-    for name in ours - set(listed):
+    for name in set(QUEUES) - set(listed):
         listed[name] = {"name": name, "jobs_count": 0, "todo": 0, "doing": 0, "succeeded": 0, "failed": 0,
                         "cancelled": 0, "aborted": 0}  # fmt: skip
     return QueueReport(workers, [listed[name] for name in sorted(listed)], len(stalled))

@@ -25,7 +25,7 @@ from .embeddings import Embedder
 from .extract import Extraction
 
 WEIGHTS = Path(__file__).parent / "data" / "checkworthiness.json.gz"
-EMBEDDING_WEIGHT = 2.0  # the embedding's columns are scaled against the TF-IDF ones
+EMBEDDING_WEIGHT = 2.0  # training scales the embedding's columns against the TF-IDF ones (kept in the file)
 WORDS = r"(?u)\b\w\w+\b"
 FIELDS = r"\S+"
 
@@ -114,7 +114,7 @@ class _Block:
 class CheckworthinessModel:
     model: str  # the embedding model the weights were trained with
     blocks: tuple[_Block, ...]
-    embedding_coef: np.ndarray
+    embedding_coef: np.ndarray  # already multiplied by the embedding's training scale
     intercept: float
     threshold: float
 
@@ -123,7 +123,7 @@ class CheckworthinessModel:
     ) -> np.ndarray:
         """Probability that each sentence is check-worthy, from its text, its parse and its embedding."""
         signals = signals or [SentenceSignals()] * len(texts)
-        linear = np.asarray(vectors, dtype=np.float64) @ self.embedding_coef * EMBEDDING_WEIGHT + self.intercept
+        linear = np.asarray(vectors, dtype=np.float64) @ self.embedding_coef + self.intercept
         for row, (text, parsed) in enumerate(zip(texts, signals)):
             views = view_texts(text, parsed)
             linear[row] += sum(block.score(views[block.view.name]) for block in self.blocks)
@@ -143,7 +143,11 @@ def load_checkworthiness_model() -> CheckworthinessModel:
         )
         offset += len(terms)
     return CheckworthinessModel(
-        data["model"], tuple(blocks), coef[offset:], float(data["intercept"]), data["threshold"]
+        data["model"],
+        tuple(blocks),
+        coef[offset:] * data["embedding_weight"],  # the scale the embedding was trained at, folded in
+        float(data["intercept"]),
+        data["threshold"],
     )
 
 

@@ -269,10 +269,7 @@ def is_proposition(span: Span) -> bool:
     if words[0].lower_ in WH_WORDS:
         return False
     roots = [t for t in words if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
-    for root in roots:
-        verb = root
-        if root.pos_ not in ("VERB", "AUX"):
-            continue
+    for verb in (t for t in roots if t.pos_ in ("VERB", "AUX")):
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children):
             return False
         if verb.lemma_ in FORECASTS and any(c.dep_ == "xcomp" for c in verb.children):

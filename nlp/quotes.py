@@ -232,7 +232,7 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
             last = None
             continue
         source = cue.subject is not None and resolver.is_source(cue.subject)
-        speaker = resolver.speaker(cue.subject) if source and cue.subject is not None else None
+        speaker = resolver.speaker(cue.subject) if source else None
         if direct:
             quote = Quote(text[quotation.start : quotation.end], quotation.start, quotation.end, "direct", quoted)
             last = (quote, cue, (cue.token.sent if cue.token is not None else outer.sent))

@@ -38,19 +38,18 @@ PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 SOURCE_NOUNS = frozenset(
     """official spokesman spokeswoman spokesperson representative aide adviser advisor analyst expert economist
     researcher scientist professor specialist consultant strategist source insider person people man woman
-    resident witness survivor victim parent teacher student doctor nurse worker employee member leader chief
-    head director executive officer manager chairman chairwoman chair founder owner president minister
-    secretary governor mayor senator lawmaker legislator congressman congresswoman politician diplomat envoy
-    ambassador commander general soldier officer police prosecutor lawyer attorney judge court jury defendant
-    plaintiff critic supporter opponent activist advocate campaigner organizer protester voter investor trader
-    observer commentator journalist reporter editor author writer blogger user fan player coach owner
-    government administration ministry department agency office authority council committee commission
-    parliament congress senate house party campaign union company firm group organization organisation
-    association institute institution university school hospital bank fund council board team club league
-    military army navy force kremlin white newspaper outlet media network broadcaster channel television
-    report study survey poll census data figure statistic record document filing memo letter statement
-    release post tweet message note text analysis review audit investigation inquiry assessment estimate
-    tracker model projection research evidence result finding""".split()
+    resident witness survivor victim parent teacher student doctor nurse worker employee member leader chief head
+    director executive officer manager chairman chairwoman chair founder owner president minister secretary
+    governor mayor senator lawmaker legislator congressman congresswoman politician diplomat envoy ambassador
+    commander general soldier police prosecutor lawyer attorney judge court jury defendant plaintiff critic
+    supporter opponent activist advocate campaigner organizer protester voter investor trader observer commentator
+    journalist reporter editor author writer blogger user fan player coach government administration ministry
+    department agency office authority council committee commission parliament congress senate house party
+    campaign union company firm group organization organisation association institute institution university
+    school hospital bank fund board team club league military army navy force kremlin white newspaper outlet media
+    network broadcaster channel television report study survey poll census data figure statistic record document
+    filing memo letter statement release post tweet message note text analysis review audit investigation inquiry
+    assessment estimate tracker model projection research evidence result finding""".split()
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})

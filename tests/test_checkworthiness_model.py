@@ -53,7 +53,7 @@ def test_shipped_scoring_equals_scikit_learn_on_the_same_vocabularies() -> None:
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from claimwatch.nlp.checkworthiness_model import EMBEDDING_WEIGHT, VIEWS, view_texts
+    from claimwatch.nlp.checkworthiness_model import VIEWS, view_texts
 
     model = load_checkworthiness_model()
     texts = FACTS + NOT_FACTS + ["  Odd   spacing,\tTABS and a 1-2 punch!  ", "É à ü — “quoted” 3.5%", "a I x"]
@@ -64,7 +64,7 @@ def test_shipped_scoring_equals_scikit_learn_on_the_same_vocabularies() -> None:
         fitted = TfidfVectorizer(**view.sklearn_params(), vocabulary=block.index)
         fitted.idf_ = block.idf
         blocks.append(fitted.transform([view_texts(t, s)[view.name] for t, s in zip(texts, signals)]))
-    blocks.append(sp.csr_matrix(vectors.astype(np.float64) * EMBEDDING_WEIGHT))
+    blocks.append(sp.csr_matrix(vectors.astype(np.float64)))  # embedding_coef carries the training scale
     coef = np.concatenate([b.coef for b in model.blocks] + [model.embedding_coef])
     expected = 1 / (1 + np.exp(-(sp.hstack(blocks).tocsr() @ coef + model.intercept)))
     assert np.allclose(model.score(texts, vectors, signals), expected, atol=1e-9)
