@@ -24,13 +24,11 @@ ratios of the medians.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import socket
 import sqlite3
 import statistics
 import tempfile
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +36,7 @@ import feedparser
 import httpx
 import spacy
 import trafilatura
+from ingest_bench import serve
 
 from claimwatch.config import load_config
 from claimwatch.config.settings import FeedSettings, Settings
@@ -80,42 +79,6 @@ def _feed(base: str, feed: int, entries: int) -> bytes:
     return (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {feed}</title>{items}</channel></rss>'.encode()
     )
-
-
-def _serve_forever(entries: int, bodies: list[str], ports: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_GET(self) -> None:  # noqa: N802
-            parts = self.path.strip("/").split("/")
-            if parts[0] == "f" and self.headers.get("If-None-Match") == '"v1"':
-                self.send_response(304)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if parts[0] == "f":
-                body, kind = _feed(base, int(parts[1]), entries), "application/rss+xml"
-            else:
-                body, kind = _page(bodies, int(parts[1]), int(parts[2])), "text/html; charset=utf-8"
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("ETag", '"v1"')
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    ports.put(base)
-    server.serve_forever()
 
 
 def naive(base: str, feeds: range, nlp: spacy.language.Language, folder: Path) -> int:
@@ -162,10 +125,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="claimwatch's [nlp] n_process")
     args = parser.parse_args()
     bodies = article_texts()
-    ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    server = multiprocessing.Process(target=_serve_forever, args=(args.entries, bodies, ports), daemon=True)
-    server.start()
-    base = ports.get(timeout=30)
+    server, base = serve(args.entries, partial(_page, bodies), _feed)
     feeds = range(args.feeds)
     words = PAGE_BODIES * sum(len(b.split()) for b in bodies) // len(bodies)
     print(f"{args.feeds} feeds x {args.entries} entries = {args.feeds * args.entries} articles (~{words} words each)")
