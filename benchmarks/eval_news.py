@@ -34,6 +34,8 @@ from spacy.tokens import Doc
 
 from claimwatch.config import load_config
 from claimwatch.jobs.analyze import build_extractor
+from claimwatch.jobs.semantic import encode_claims
+from claimwatch.nlp.embeddings import Embedder, load_embedder
 from claimwatch.nlp.quotemarks import find_quotations
 
 HERE = Path(__file__).resolve().parent
@@ -143,8 +145,12 @@ def score(text: str, gold: dict, predicted: Predicted) -> Score:
     return result
 
 
-def ours(extractor, text: str) -> Predicted:  # type: ignore[no-untyped-def]
+def ours(extractor, embedder: Embedder | None, text: str) -> Predicted:  # type: ignore[no-untyped-def]
+    """What claimwatch extracts, and with `embedder` what analysis stores (check-worthiness rescored with the
+    claims' vectors, and the outlet's statements that are then not check-worthy dropped)."""
     out = extractor.extract(text)
+    if embedder is not None:
+        encode_claims(embedder, [out])
     predicted = Predicted()
     for q in out.quotes:
         predicted.quotes.append((list(q.quoted), (q.start, q.end), q.speaker, q.speaker_text))
@@ -221,15 +227,20 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_config()
     extractor = build_extractor(settings)
-    totals = {"claimwatch": Score(), "baseline": Score()}
+    embedder = load_embedder(settings.semantic.model, settings.semantic.batch_size)
+    totals = {"extractor": Score(), "analysis": Score(), "baseline": Score()}
     articles = 0
     for text_path, gold in gold_files(args.folder):
         text = text_path.read_text(encoding="utf-8")
         articles += 1
-        for label, predicted in (("claimwatch", ours(extractor, text)), ("baseline", baseline(extractor.nlp(text)))):
+        for label, predicted in (
+            ("extractor", ours(extractor, None, text)),
+            ("analysis", ours(extractor, embedder, text)),
+            ("baseline", baseline(extractor.nlp(text))),
+        ):
             result = score(text, gold, predicted)
             totals[label].add(result)
-            if args.verbose and label == "claimwatch" and result.misses:
+            if args.verbose and label == "analysis" and result.misses:
                 print(f"== {gold['id']}")
                 for miss in result.misses:
                     print(f"  {miss}")

@@ -1,16 +1,18 @@
-"""Train the check-worthiness model and say how good it is: 5-fold cross-validated ROC AUC and F1 on
-labelled sentences, beside the hand-weighted rule score in the same run, then fit on all of them and
-write what claimwatch ships (nlp/data/checkworthiness.json.gz).
+"""Train the check-worthiness models and say how good they are: 5-fold cross-validated ROC AUC and F1 on
+labelled sentences — of the models on the sentences, and of what claimwatch reports through its extractor
+(a sentence's score is its best claim's, 0 when it yields no claim) — beside the hand-weighted rule score
+in the same run; then fit on all of them and write what claimwatch ships (nlp/data/checkworthiness.json.gz).
 
     .venv/bin/python benchmarks/train_checkworthiness.py ../shared/eval/checkworthiness-dev [--write]
 
 Input: `sentences.jsonl` with `{"text", "label"}` (1 = a check-worthy factual sentence), e.g. the
 ClaimBuster crowd-labelled development set. Features (nlp/checkworthiness_model.py): TF-IDF of words and
 word pairs, character 2–5-grams, lemmas (1–3-grams), part-of-speech tags (1–3-grams) and entity types from
-the configured spaCy model, and the sentence's embedding from the configured sentence-transformers model.
-Model: logistic regression with balanced classes. In cross-validation every fold's vocabularies, weights
-and threshold come from its training part only; the threshold is the one that maximises F1 over an inner
-3-fold split of that part.
+the configured spaCy model; the `semantic` model adds the sentence's embedding from the configured
+sentence-transformers model. Models: logistic regressions with balanced classes. In cross-validation every
+fold's vocabularies, weights and thresholds come from its training part only; a threshold is the one that
+maximises F1 over an inner 3-fold split of that part. Through the extractor, the `semantic` model reads the
+vector of each claim's proposition, as analysis does.
 """
 
 from __future__ import annotations
@@ -19,21 +21,33 @@ import argparse
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from rule_checkworthiness import checkworthiness
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_recall_curve, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
+from spacy.language import Language
 
 from claimwatch.config import load_config
-from claimwatch.nlp.checkworthiness import checkworthiness, sentence_signals
-from claimwatch.nlp.checkworthiness_model import EMBEDDING_WEIGHT, VIEWS, WEIGHTS, view_texts
-from claimwatch.nlp.embeddings import load_embedder
+from claimwatch.nlp.checkworthiness_model import (
+    EMBEDDING_WEIGHT,
+    VIEWS,
+    WEIGHTS,
+    CheckworthinessModels,
+    models_from,
+    sentence_signals,
+    view_texts,
+)
+from claimwatch.nlp.embeddings import Embedder, load_embedder
+from claimwatch.nlp.extract import Extractor
 from claimwatch.nlp.model import load_model
 
 C = 1.0
+Fitted = tuple[dict[str, TfidfVectorizer], dict[str, LogisticRegression]]
 
 
 def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -46,36 +60,77 @@ class Data:
     def __init__(self, texts: list[str], signals: list, vectors: np.ndarray, labels: np.ndarray) -> None:  # type: ignore[type-arg]
         self.texts, self.signals, self.vectors, self.labels = texts, signals, vectors, labels
 
-    def fit(self, rows: np.ndarray) -> tuple[dict, LogisticRegression]:  # type: ignore[type-arg]
+    def vectorizers(self, rows: np.ndarray) -> dict[str, TfidfVectorizer]:
         views = [view_texts(self.texts[i], self.signals[i]) for i in rows]
-        vectorizers = {v.name: TfidfVectorizer(**v.sklearn_params()).fit([x[v.name] for x in views]) for v in VIEWS}
-        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
-        model.fit(self.rows(vectorizers, rows), self.labels[rows])
-        return vectorizers, model
+        return {v.name: TfidfVectorizer(**v.sklearn_params()).fit([x[v.name] for x in views]) for v in VIEWS}
 
-    def rows(self, vectorizers: dict, rows: np.ndarray) -> sp.csr_matrix:  # type: ignore[type-arg]
-        """The model's input: every view's TF-IDF in VIEWS order, then the scaled embedding (as scored)."""
+    def fit(self, vectorizers: dict[str, TfidfVectorizer], rows: np.ndarray, semantic: bool) -> LogisticRegression:
+        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
+        return model.fit(self.rows(vectorizers, rows, semantic), self.labels[rows])
+
+    def rows(self, vectorizers: dict[str, TfidfVectorizer], rows: np.ndarray, semantic: bool) -> sp.csr_matrix:
+        """The model's input: every view's TF-IDF in VIEWS order, then (semantic) the scaled embedding."""
         views = [view_texts(self.texts[i], self.signals[i]) for i in rows]
         blocks = [vectorizers[v.name].transform([x[v.name] for x in views]) for v in VIEWS]
-        blocks.append(sp.csr_matrix(self.vectors[rows].astype(np.float64) * EMBEDDING_WEIGHT))
+        if semantic:
+            blocks.append(sp.csr_matrix(self.vectors[rows].astype(np.float64) * EMBEDDING_WEIGHT))
         return sp.hstack(blocks).tocsr()
 
-    def scores(self, train: np.ndarray, test: np.ndarray) -> np.ndarray:
-        vectorizers, model = self.fit(train)
-        return model.predict_proba(self.rows(vectorizers, test))[:, 1]
+    def scores(self, train: np.ndarray, test: np.ndarray, semantic: bool) -> np.ndarray:
+        vectorizers = self.vectorizers(train)
+        model = self.fit(vectorizers, train, semantic)
+        return model.predict_proba(self.rows(vectorizers, test, semantic))[:, 1]
 
-    def threshold(self, rows: np.ndarray) -> float:
+    def threshold(self, rows: np.ndarray, semantic: bool) -> float:
         """The F1-best threshold over an inner 3-fold split of `rows`."""
         inner = np.zeros(len(rows))
         for a, b in StratifiedKFold(3, shuffle=True, random_state=1).split(rows, self.labels[rows]):
-            inner[b] = self.scores(rows[a], rows[b])
+            inner[b] = self.scores(rows[a], rows[b], semantic)
         return best_threshold(self.labels[rows], inner)
+
+    def shipped(self, rows: np.ndarray, embedding: str) -> tuple[dict[str, Any], Fitted]:
+        """Both models fitted on `rows`, in the weights file's format and as fitted (to score held-out rows)."""
+        vectorizers = self.vectorizers(rows)
+        shipped: dict[str, Any] = {
+            "views": {
+                name: {
+                    "terms": sorted(fitted.vocabulary_, key=fitted.vocabulary_.__getitem__),
+                    "idf": [round(float(x), 5) for x in fitted.idf_],
+                }
+                for name, fitted in vectorizers.items()
+            }
+        }
+        fitted: dict[str, LogisticRegression] = {}
+        for name, semantic in (("text", False), ("semantic", True)):
+            fitted[name] = model = self.fit(vectorizers, rows, semantic)
+            shipped[name] = {
+                "coef": [round(float(c), 6) for c in model.coef_[0]],
+                "intercept": float(model.intercept_[0]),
+                "threshold": round(self.threshold(rows, semantic), 4),
+                **({"embedding": embedding, "embedding_weight": EMBEDDING_WEIGHT} if semantic else {}),
+            }
+        return shipped, (vectorizers, fitted)
+
+
+def through_extractor(
+    models: CheckworthinessModels, nlp: Language, embedder: Embedder, texts: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence's score as claimwatch reports it — its best claim's check-worthiness, 0 without a
+    claim — from `claimwatch extract` (text model) and from analysis (rescored with the embedding)."""
+    settings = load_config()
+    extractor = Extractor(nlp, settings.actors, settings.watchlist, batch_size=64, checkworthiness=models.text)
+    extractions = list(extractor.extract_many(texts))
+    text = np.array([max((c.checkworthiness for c in e.claims), default=0.0) for e in extractions])
+    vectors = embedder.encode_texts(c.proposition for e in extractions for c in e.claims)
+    models.semantic.rescore(extractions, vectors)
+    semantic = np.array([max((c.checkworthiness for c in e.claims), default=0.0) for e in extractions])
+    return text, semantic
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="a folder with sentences.jsonl")
-    parser.add_argument("--write", action="store_true", help=f"write the fitted model to {WEIGHTS}")
+    parser.add_argument("--write", action="store_true", help=f"write the fitted models to {WEIGHTS}")
     args = parser.parse_args()
     rows = [json.loads(line) for line in (args.folder / "sentences.jsonl").read_text().splitlines() if line.strip()]
     texts, labels = [r["text"] for r in rows], np.array([int(r["label"]) for r in rows])
@@ -86,50 +141,39 @@ def main() -> None:
     data = Data(texts, [sentence_signals(doc[:]) for doc in docs], embedder.encode(texts), labels)
     rules = np.array([checkworthiness(doc[:], attributed=False) for doc in docs])
 
-    learned_auc, learned_f1, rule_auc, rule_f1 = [], [], [], []
+    results: dict[str, tuple[list[float], list[float]]] = {}
+
+    def record(name: str, test: np.ndarray, scores: np.ndarray, threshold: float) -> None:
+        auc, f1 = results.setdefault(name, ([], []))
+        auc.append(roc_auc_score(labels[test], scores))
+        f1.append(f1_score(labels[test], scores >= threshold))
+
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
-        scores = data.scores(train, test)
-        learned_auc.append(roc_auc_score(labels[test], scores))
-        learned_f1.append(f1_score(labels[test], scores >= data.threshold(train)))
-        rule_threshold = best_threshold(labels[train], rules[train])
-        rule_auc.append(roc_auc_score(labels[test], rules[test]))
-        rule_f1.append(f1_score(labels[test], rules[test] >= rule_threshold))
-    print(
-        f"{len(texts)} sentences, {labels.sum()} check-worthy; 5-fold cross-validation (thresholds from training folds)"
-    )
-    for label, auc, f1 in (
-        ("learned model (n-grams, parse, embedding)", learned_auc, learned_f1),
-        ("hand-weighted rule score (baseline)", rule_auc, rule_f1),
-    ):
+        shipped, (vectorizers, fitted) = data.shipped(train, embedder.name)
+        for name, semantic in (("text", False), ("semantic", True)):
+            scores = fitted[name].predict_proba(data.rows(vectorizers, test, semantic))[:, 1]
+            record(f"{name} model on sentences", test, scores, shipped[name]["threshold"])
+        models = models_from(shipped)
+        via_text, via_semantic = through_extractor(models, nlp, embedder, [texts[i] for i in test])
+        record("extract: best claim, text model", test, via_text, models.text.threshold)
+        record("analyze: best claim, semantic model", test, via_semantic, models.semantic.threshold)
+        record("hand-weighted rule score (baseline)", test, rules[test], best_threshold(labels[train], rules[train]))
+    print(f"{len(texts)} sentences, {labels.sum()} check-worthy; 5-fold CV, thresholds from the training folds")
+    for name, (auc, f1) in results.items():
         print(
-            f"  {label:45} ROC AUC {np.mean(auc):.4f} (folds {min(auc):.3f}–{max(auc):.3f})  "
+            f"  {name:38} ROC AUC {np.mean(auc):.4f} (folds {min(auc):.3f}–{max(auc):.3f})  "
             f"F1 {np.mean(f1):.4f} (folds {min(f1):.3f}–{max(f1):.3f})"
         )
 
     if args.write:
-        everything = np.arange(len(texts))
-        vectorizers, model = data.fit(everything)
-        shipped = {
-            "model": settings.semantic.model,
-            "views": {
-                name: {
-                    "terms": sorted(fitted.vocabulary_, key=fitted.vocabulary_.__getitem__),
-                    "idf": [round(float(x), 5) for x in fitted.idf_],
-                }
-                for name, fitted in vectorizers.items()
-            },
-            "embedding_weight": EMBEDDING_WEIGHT,
-            "coef": [round(float(c), 6) for c in model.coef_[0]],
-            "intercept": float(model.intercept_[0]),
-            "threshold": round(data.threshold(everything), 4),
-            "trained_on": f"{args.folder.name}: {len(texts)} sentences",
-            "cross_validated": {
-                "roc_auc": round(float(np.mean(learned_auc)), 3),
-                "f1": round(float(np.mean(learned_f1)), 3),
-            },
+        shipped, _fitted = data.shipped(np.arange(len(texts)), embedder.name)
+        shipped["trained_on"] = f"{args.folder.name}: {len(texts)} sentences"
+        shipped["cross_validated"] = {
+            name: {"roc_auc": round(float(np.mean(auc)), 3), "f1": round(float(np.mean(f1)), 3)}
+            for name, (auc, f1) in results.items()
         }
         WEIGHTS.write_bytes(gzip.compress(json.dumps(shipped).encode(), mtime=0))
-        print(f"model written to {WEIGHTS} ({WEIGHTS.stat().st_size:,} bytes)")
+        print(f"models written to {WEIGHTS} ({WEIGHTS.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

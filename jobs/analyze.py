@@ -14,7 +14,6 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
-from claimwatch.nlp.checkworthiness_model import rescore
 from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.nlp.model import load_model
 from claimwatch.nlp.pool import ExtractionPool
@@ -23,7 +22,7 @@ from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, utcnow
 from claimwatch.store.writes import exclusive_writes
 
-from .semantic import Semantic, groups_for
+from .semantic import Semantic, encode_claims, groups_for
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class AnalyzeSummary:
     quotes: int = 0
     claims: int = 0
     failed: int = 0
-    extract_seconds: float = 0.0  # spaCy and the rules, including sentence embeddings for grouping
+    extract_seconds: float = 0.0  # spaCy and the rules, and the claims' embeddings for grouping and rescoring
     store_seconds: float = 0.0  # writing extractions, grouping claims
 
 
@@ -143,24 +142,13 @@ def _analyze_batches(
             if following:
                 extracting = ahead.submit(_safe_extract, extractor, pool, [text for _id, text in following])
             started = time.monotonic()
-            vectors = _encode_claims(semantic, extractions)
+            vectors = encode_claims(semantic.embedder, extractions) if semantic is not None else None
             summary.extract_seconds += time.monotonic() - started
             with exclusive_writes(factory):  # grouped against, and saved into, the store as it is now
                 _save_batch(
                     settings, factory, extractor, semantic, vectors, summary, pending, extractions, on_article, stop
                 )
             pending = following
-
-
-def _encode_claims(semantic: Semantic | None, extractions: list[Extraction | None]) -> dict[str, np.ndarray] | None:
-    """One encoding per distinct text: claims for grouping, their sentences for the learned check-worthiness,
-    which replaces the rule score here."""
-    if semantic is None:
-        return None
-    claims = [c for extraction in extractions if extraction for c in extraction.claims]
-    vectors = semantic.embedder.encode_texts(t for c in claims for t in (c.proposition, c.sentence or c.text))
-    rescore(extractions, semantic.embedder, vectors)
-    return vectors
 
 
 def _save_batch(

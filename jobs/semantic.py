@@ -8,14 +8,16 @@ syncs them each cycle instead of reloading them)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
+from claimwatch.nlp.checkworthiness_model import load_checkworthiness_models
 from claimwatch.nlp.embeddings import Embedder, active_embedder
+from claimwatch.nlp.extract import Extraction
 from claimwatch.store.analysis import MeaningGroups
 from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import Matching
@@ -74,6 +76,17 @@ def matching_for(settings: Settings, semantic: Semantic | None) -> Matching:
         word_weight=settings.semantic.word_weight,
         candidates=settings.semantic.candidates,
     )
+
+
+def encode_claims(embedder: Embedder, extractions: Sequence[Extraction | None]) -> dict[str, np.ndarray]:
+    """The vector of each distinct claim proposition (what grouping by meaning and matching compare), and
+    every claim rescored by the check-worthiness model that also reads it."""
+    claims = [c for extraction in extractions if extraction for c in extraction.claims]
+    vectors = embedder.encode_texts(c.proposition for c in claims)
+    model = load_checkworthiness_models().semantic
+    if model.embedding == embedder.name:  # weights trained with another embedding model would misread it
+        model.rescore(extractions, vectors)
+    return vectors
 
 
 def groups_for(

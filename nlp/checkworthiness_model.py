@@ -1,10 +1,13 @@
-"""Check-worthiness learned from labelled sentences: a logistic regression over the sentence's words and
-word pairs, its character n-grams, its lemmas, part-of-speech tags and entity types (from the parse the
-extractor already made) and its embedding. Vocabularies, IDF and weights are trained by
+"""Check-worthiness learned from labelled sentences: logistic regressions over a sentence's words and word
+pairs, its character n-grams, its lemmas, part-of-speech tags and entity types (from the parse the extractor
+already made) and, in the second model, its sentence embedding. Vocabularies, IDF and weights are trained by
 benchmarks/train_checkworthiness.py (with scikit-learn) on public crowd labels (ClaimBuster) and shipped in
 nlp/data/checkworthiness.json.gz. Scoring reads them with the few lines below instead of scikit-learn, whose
-import alone would cost the daemon ~140 MB. It needs the embedding model (the `semantic` extra); without it
-the hand-weighted score of nlp/checkworthiness.py stands."""
+import alone would cost the daemon ~140 MB.
+
+The extractor scores every claim's sentence with the text model, and an outlet's own statement becomes a
+claim when that model finds it check-worthy; analysis with the `semantic` extra rescores claims with the
+model that also reads the embedding, from the vector each claim's proposition gets for grouping anyway."""
 
 from __future__ import annotations
 
@@ -15,19 +18,39 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from spacy.tokens import Span
 
-from .checkworthiness import SentenceSignals
-from .embeddings import Embedder
-from .extract import Extraction
+if TYPE_CHECKING:
+    from .claims import Claim
+    from .extract import Extraction
 
 WEIGHTS = Path(__file__).parent / "data" / "checkworthiness.json.gz"
 EMBEDDING_WEIGHT = 2.0  # training scales the embedding's columns against the TF-IDF ones (kept in the file)
 WORDS = r"(?u)\b\w\w+\b"
 FIELDS = r"\S+"
+
+
+@dataclass(frozen=True)
+class SentenceSignals:
+    """What the parse says about a sentence, as text the learned model reads: lemmas (numbers as NUM),
+    fine part-of-speech tags and entity types."""
+
+    lemmas: str = ""
+    tags: str = ""
+    entities: str = ""
+
+
+def sentence_signals(span: Span) -> SentenceSignals:
+    return SentenceSignals(
+        lemmas=" ".join("NUM" if t.like_num else t.lemma_.lower() for t in span),
+        tags=" ".join(t.tag_ for t in span),
+        entities=" ".join(f"ENT_{e.label_}" for e in span.ents) or "NOENT",
+    )
 
 
 @dataclass(frozen=True)
@@ -59,17 +82,26 @@ class View:
         found: list[str] = []
         if self.chars:
             for word in text.split():
-                padded = f" {word} "
-                for n in range(low, high + 1):
-                    if len(padded) <= n:
-                        found.append(padded)  # a word shorter than n counts once, whole
-                        break
-                    found.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+                found.extend(_char_grams(word, low, high))
             return found
         tokens = re.findall(self.pattern, text)
         for n in range(low, high + 1):
             found.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return found
+
+
+@lru_cache(maxsize=65_536)
+def _char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
+    """A word's character n-grams, padded with a space on both sides (scikit-learn's `char_wb`); cached
+    because news repeats its words and this is most of a sentence's scoring time."""
+    padded = f" {word} "
+    found: list[str] = []
+    for n in range(low, high + 1):
+        if len(padded) <= n:
+            found.append(padded)  # a word shorter than n counts once, whole
+            break
+        found.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return tuple(found)
 
 
 VIEWS = (
@@ -98,78 +130,121 @@ class _Block:
     idf: np.ndarray
     coef: np.ndarray
 
+    @cached_property
+    def _weights(self) -> dict[str, tuple[float, float]]:
+        """term → (idf, coefficient) as Python floats: a sentence has a few hundred terms, too few for NumPy."""
+        return {term: (float(self.idf[i]), float(self.coef[i])) for term, i in self.index.items()}
+
     def score(self, text: str) -> float:
         """This block's share of the linear score: its coefficients times the text's l2-normalised
         sublinear TF-IDF."""
-        counts = Counter(t for t in self.view.terms(text) if t in self.index)
-        if not counts:
-            return 0.0
-        columns = [self.index[t] for t in counts]
-        values = np.array([1.0 + math.log(c) for c in counts.values()]) * self.idf[columns]
-        norm = float(np.sqrt(values @ values))
-        return float(values @ self.coef[columns]) / norm if norm else 0.0
+        weights = self._weights
+        dot = squares = 0.0
+        for term, count in Counter(self.view.terms(text)).items():
+            known = weights.get(term)
+            if known is not None:
+                value = (1.0 + math.log(count)) * known[0]
+                dot += value * known[1]
+                squares += value * value
+        return dot / math.sqrt(squares) if squares else 0.0
 
 
 @dataclass(frozen=True)
 class CheckworthinessModel:
-    model: str  # the embedding model the weights were trained with
+    """One logistic regression over the views, and over a sentence embedding when `embedding` names one."""
+
     blocks: tuple[_Block, ...]
-    embedding_coef: np.ndarray  # already multiplied by the embedding's training scale
     intercept: float
-    threshold: float
+    threshold: float  # the F1-best cut found in training (inner cross-validation)
+    embedding: str | None = None  # the sentence-embedding model the weights were trained with
+    embedding_coef: np.ndarray | None = None  # already multiplied by the embedding's training scale
 
     def score(
-        self, texts: Sequence[str], vectors: np.ndarray, signals: Sequence[SentenceSignals] | None = None
+        self,
+        texts: Sequence[str],
+        signals: Sequence[SentenceSignals] | None = None,
+        vectors: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Probability that each sentence is check-worthy, from its text, its parse and its embedding."""
+        """Probability that each sentence is check-worthy, from its text, its parse and (for a model with an
+        embedding part) its vector."""
         signals = signals or [SentenceSignals()] * len(texts)
-        linear = np.asarray(vectors, dtype=np.float64) @ self.embedding_coef + self.intercept
+        linear = np.full(len(texts), self.intercept)
+        if self.embedding_coef is not None:
+            if vectors is None:
+                raise ValueError(f"this model needs the sentences' {self.embedding} vectors")
+            linear += np.asarray(vectors, dtype=np.float64) @ self.embedding_coef
         for row, (text, parsed) in enumerate(zip(texts, signals)):
             views = view_texts(text, parsed)
             linear[row] += sum(block.score(views[block.view.name]) for block in self.blocks)
         return 1.0 / (1.0 + np.exp(-linear))
 
+    def score_one(self, text: str, signals: SentenceSignals) -> float:
+        """The probability for one sentence, by a model without an embedding part (what the extractor
+        scores claims with; in plain Python, which is faster than NumPy for one row)."""
+        if self.embedding_coef is not None:
+            raise ValueError(f"this model needs the sentence's {self.embedding} vector")
+        views = view_texts(text, signals)
+        linear = self.intercept + sum(block.score(views[block.view.name]) for block in self.blocks)
+        return 1.0 / (1.0 + math.exp(-linear))
 
-@lru_cache(maxsize=1)
-def load_checkworthiness_model() -> CheckworthinessModel:
-    data = json.loads(gzip.decompress(WEIGHTS.read_bytes()))
+    def _kept(self, claim: Claim) -> bool:
+        return bool(claim.watchlist) or claim.checkworthiness >= self.threshold
+
+    def rescore(self, extractions: Sequence[Extraction | None], vectors: Mapping[str, np.ndarray]) -> None:
+        """Rescore every claim whose proposition has a vector in `vectors` (the vector stands for the
+        sentence's: a claim the outlet asserts is its sentence; the words and parse are the sentence's), and
+        drop the outlet's own statements this model no longer finds check-worthy: they were claims only
+        because the text model did."""
+        for extraction in extractions:
+            claims = [c for c in extraction.claims if c.proposition in vectors] if extraction else []
+            if not claims:
+                continue
+            scores = self.score(
+                [c.sentence or c.text for c in claims],
+                [c.signals or SentenceSignals() for c in claims],
+                np.vstack([vectors[c.proposition] for c in claims]),
+            )
+            for claim, score in zip(claims, scores):
+                claim.checkworthiness = float(score)
+            extraction.claims = [c for c in extraction.claims if c.framing != "asserted" or self._kept(c)]
+
+
+@dataclass(frozen=True)
+class CheckworthinessModels:
+    """What is shipped: `text` scores in the extractor from the words and the parse alone; `semantic` adds
+    the sentence embedding and rescores claims where analysis embeds them anyway (the `semantic` extra)."""
+
+    text: CheckworthinessModel
+    semantic: CheckworthinessModel
+
+
+def _model(data: Mapping[str, Any], views: Mapping[str, tuple[Mapping[str, int], np.ndarray]]) -> CheckworthinessModel:
     coef = np.array(data["coef"])
     blocks, offset = [], 0
     for view in VIEWS:
-        terms = data["views"][view.name]["terms"]
-        index = {term: i for i, term in enumerate(terms)}
-        blocks.append(
-            _Block(view, index, np.array(data["views"][view.name]["idf"]), coef[offset : offset + len(terms)])
-        )
-        offset += len(terms)
+        index, idf = views[view.name]
+        blocks.append(_Block(view, index, idf, coef[offset : offset + len(index)]))
+        offset += len(index)
+    embedding = data.get("embedding")
     return CheckworthinessModel(
-        data["model"],
         tuple(blocks),
-        coef[offset:] * data["embedding_weight"],  # the scale the embedding was trained at, folded in
         float(data["intercept"]),
-        data["threshold"],
+        float(data["threshold"]),
+        embedding,
+        coef[offset:] * float(data["embedding_weight"]) if embedding else None,  # the training scale, folded in
     )
 
 
-def rescore(
-    extractions: Sequence[Extraction | None], embedder: Embedder, vectors: Mapping[str, np.ndarray] | None = None
-) -> None:
-    """Replace the hand-weighted check-worthiness of every claim with the learned model's, scoring each
-    claim's sentence (its vector taken from `vectors` when there, else encoded); a no-op when the weights
-    were trained with another embedding model."""
-    model = load_checkworthiness_model()
-    if model.model != embedder.name:
-        return
-    claims = [claim for extraction in extractions if extraction for claim in extraction.claims]
-    parsed: dict[str, SentenceSignals] = {}
-    for claim in claims:
-        parsed.setdefault(claim.sentence or claim.text, claim.signals or SentenceSignals())
-    sentences = list(parsed)
-    if not sentences:
-        return
-    known = dict(vectors or {})
-    known.update(embedder.encode_texts(s for s in sentences if s not in known))
-    scores = model.score(sentences, np.vstack([known[s] for s in sentences]), [parsed[s] for s in sentences])
-    by_sentence = dict(zip(sentences, scores))
-    for claim in claims:
-        claim.checkworthiness = float(by_sentence[claim.sentence or claim.text])
+def models_from(data: Mapping[str, Any]) -> CheckworthinessModels:
+    """The two models of a weights file's contents (as training writes them)."""
+    views = {
+        name: ({term: i for i, term in enumerate(view["terms"])}, np.array(view["idf"]))
+        for name, view in data["views"].items()
+    }
+    return CheckworthinessModels(_model(data["text"], views), _model(data["semantic"], views))
+
+
+@lru_cache(maxsize=1)
+def load_checkworthiness_models() -> CheckworthinessModels:
+    """The shipped models, read once per process."""
+    return models_from(json.loads(gzip.decompress(WEIGHTS.read_bytes())))

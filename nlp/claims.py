@@ -5,8 +5,9 @@ each one, how check-worthy it is, and whether it restates a watchlist claim.
   `X suggested the deal would provide "…"`); the claimant is the quote's speaker.
 - Accusations are rewritten as the proposition they assert: "Trump falsely accused the Ukrainian leader of
   starting the war" → "the Ukrainian leader started the war", claimant Donald Trump.
-- Asserted claims: the outlet's own check-worthy statements (figures, names, facts) outside any quote or
-  attribution, from a check-worthiness of 0.75 up.
+- Asserted claims: the outlet's own statements outside any quote or attribution that the learned
+  check-worthiness model (nlp/checkworthiness_model.py) finds check-worthy.
+- Every claim's check-worthiness is that model's probability for its sentence.
 - Framing: `refuted` when the sentence marks the claim as false or disputed (falsely, baseless, debunked,
   without evidence, denied, …) or the claim itself is negated against a watchlist claim; `reported` when it is
   attributed; `asserted` when the outlet states it in its own voice.
@@ -17,7 +18,7 @@ each one, how check-worthy it is, and whether it restates a watchlist claim.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -26,10 +27,10 @@ from spacy.tokens import Doc, Span, Token
 from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
-from .checkworthiness import SentenceSignals, checkworthiness, sentence_signals
+from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
 from .quotes import NOMINAL_CUES, Quote
 from .rebuttals import rebuttal_in
-from .speakers import CLAUSE_CUES, SpeakerResolver, is_cue, subject_of
+from .speakers import CLAUSE_CUES, SpeakerResolver, subject_of
 
 REFUTING_WORDS = frozenset(
     """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
@@ -56,8 +57,6 @@ PERSONAL_PRONOUNS = frozenset({"he", "she"})
 MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
 FORECASTS = frozenset({"expect", "set", "likely", "due", "plan", "intend", "hope", "want"})
-# An outlet's own statement becomes a claim from this check-worthiness up: figures, names, facts.
-ASSERTED_THRESHOLD = 0.75
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
 IRREGULAR_PAST = {
     "begin": "began",
@@ -266,8 +265,8 @@ def is_proposition(span: Span) -> bool:
     words = [t for t in span if not t.is_punct and not t.is_space]
     if not words:
         return False
-    if words[0].lower_ in WH_WORDS:
-        return False
+    if words[0].lower_ in WH_WORDS and words[0].head.dep_ != "advcl":
+        return False  # "how many …" asks; "When we took over, …" only sets the time of a statement
     roots = [t for t in words if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
     for verb in (t for t in roots if t.pos_ in ("VERB", "AUX")):
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children):
@@ -282,9 +281,21 @@ def extract_claims(
     quotes: Sequence[Quote],
     resolver: SpeakerResolver,
     watchlist: Watchlist | None,
+    model: CheckworthinessModel,
 ) -> list[Claim]:
-    """Reported claims, accusations and watchlist restatements of `doc`, each with framing and score."""
+    """Reported claims, accusations, watchlist restatements and the outlet's check-worthy statements of
+    `doc`, each with framing and the check-worthiness of its sentence."""
     claims: list[Claim] = []
+    parsed: dict[int, tuple[SentenceSignals, float]] = {}  # sentence start → its signals and score
+
+    def scored(sentence: Span) -> tuple[SentenceSignals, float]:
+        if sentence.start not in parsed:
+            signals = sentence_signals(sentence)
+            parsed[sentence.start] = signals, model.score_one(sentence.text.strip(), signals)
+        return parsed[sentence.start]
+
+    def score(sentence: Span) -> float:
+        return scored(sentence)[1]
 
     def subject_names(subject: Token) -> frozenset[str]:
         found = resolver.actor_of(subject)
@@ -321,7 +332,7 @@ def extract_claims(
                 start=quote.start,
                 end=quote.end,
                 framing="refuted" if refuted else "reported",
-                checkworthiness=checkworthiness(span, attributed=True),
+                checkworthiness=score(sentence),
                 claimant=quote.speaker,
                 claimant_text=quote.speaker_text,
                 claimant_start=quote.speaker_start,
@@ -333,19 +344,19 @@ def extract_claims(
 
     for token in doc:
         if token.lemma_ in ACCUSING and token.pos_ == "VERB":
-            claim = _accusation(token, resolver)
+            claim = _accusation(token, resolver, score)
             if claim is not None:
                 claims.append(claim)
 
     if watchlist is not None:
-        _link_watchlist(doc, claims, watchlist, subject_names, resolver)
-    claims.extend(_asserted(doc, claims, quotes, resolver))
+        _link_watchlist(doc, claims, watchlist, subject_names, resolver, score)
+    claims.extend(_asserted(doc, claims, quotes, resolver, score, model.threshold))
     claims.sort(key=lambda c: c.start)
     if claims:
         sentences = {sentence.text.strip(): sentence for sentence in doc.sents}
         for claim in claims:
             sentence = sentences.get(claim.sentence.strip())
-            claim.signals = sentence_signals(sentence) if sentence is not None else None
+            claim.signals = scored(sentence)[0] if sentence is not None else None
             span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
             if span is not None:
                 resolved = self_contained(span, resolver)
@@ -378,9 +389,16 @@ def balanced(text: str) -> str:
     return " ".join(text.split())
 
 
-def _asserted(doc: Doc, claims: Sequence[Claim], quotes: Sequence[Quote], resolver: SpeakerResolver) -> list[Claim]:
+def _asserted(
+    doc: Doc,
+    claims: Sequence[Claim],
+    quotes: Sequence[Quote],
+    resolver: SpeakerResolver,
+    score: Callable[[Span], float],
+    threshold: float,
+) -> list[Claim]:
     """Check-worthy statements the outlet makes in its own voice: sentences outside quotation marks and
-    attributions, holding no other claim, that end like a sentence and score at least ASSERTED_THRESHOLD."""
+    attributions, holding no other claim, that end like a sentence and score at least `threshold`."""
     taken = [(c.start, c.end) for c in claims] + [(q.start, q.end) for q in quotes]
     found = []
     for sentence in doc.sents:
@@ -389,21 +407,23 @@ def _asserted(doc: Doc, claims: Sequence[Claim], quotes: Sequence[Quote], resolv
             continue
         if any(s < sentence.end_char and sentence.start_char < e for s, e in taken):
             continue
-        if any(is_cue(t) for t in sentence) or any(c in text for c in '“”"'):
+        if any(c in text for c in '“”"'):
             continue
-        score = checkworthiness(sentence, attributed=False)
-        if score < ASSERTED_THRESHOLD or not is_proposition(sentence):
+        if not is_proposition(sentence):
+            continue
+        worth = score(sentence)
+        if worth < threshold:
             continue
         end = sentence.end_char - (len(sentence.text) - len(sentence.text.rstrip()))
         found.append(
             Claim(
-                text=text, start=sentence.start_char, end=end, framing="asserted", checkworthiness=score, sentence=text
+                text=text, start=sentence.start_char, end=end, framing="asserted", checkworthiness=worth, sentence=text
             )
         )
     return found
 
 
-def _accusation(verb: Token, resolver: SpeakerResolver) -> Claim | None:
+def _accusation(verb: Token, resolver: SpeakerResolver, score: Callable[[Span], float]) -> Claim | None:
     preposition = ACCUSING[verb.lemma_]
     accused = next((c for c in verb.children if c.dep_ == "dobj"), None)
     holders = [verb, accused] if accused is not None else [verb]
@@ -431,7 +451,7 @@ def _accusation(verb: Token, resolver: SpeakerResolver) -> Claim | None:
         start=start,
         end=end,
         framing="refuted" if refuted else "reported",
-        checkworthiness=checkworthiness(sentence, attributed=True),
+        checkworthiness=score(sentence),
         claimant=speaker.actor.name if speaker.actor else None,
         claimant_text=speaker.text,
         claimant_start=speaker.start,
@@ -442,7 +462,12 @@ def _accusation(verb: Token, resolver: SpeakerResolver) -> Claim | None:
 
 
 def _link_watchlist(  # type: ignore[no-untyped-def]
-    doc: Doc, claims: list[Claim], watchlist: Watchlist, subject_names, resolver: SpeakerResolver
+    doc: Doc,
+    claims: list[Claim],
+    watchlist: Watchlist,
+    subject_names,
+    resolver: SpeakerResolver,
+    score: Callable[[Span], float],
 ) -> None:
     """Mark claims that restate a watchlist claim; a restatement outside any claim becomes a claim."""
     for token in doc:
@@ -475,7 +500,7 @@ def _link_watchlist(  # type: ignore[no-untyped-def]
                 start=clause.start_char,
                 end=clause.end_char,
                 framing="refuted" if refuted else ("reported" if speaker else "asserted"),
-                checkworthiness=checkworthiness(sentence, attributed=speaker is not None),
+                checkworthiness=score(sentence),
                 claimant=speaker.actor.name if speaker and speaker.actor else None,
                 claimant_text=speaker.text if speaker else None,
                 claimant_start=speaker.start if speaker else None,

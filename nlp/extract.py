@@ -16,13 +16,14 @@ from spacy.tokens import Doc
 from claimwatch.config.settings import ActorSettings, WatchlistClaim
 
 from .actors import Actor, ActorMention, AliasTable, extract_actors
+from .checkworthiness_model import CheckworthinessModel, load_checkworthiness_models
 from .claims import Claim, Watchlist, extract_claims
 from .model import MAX_PIECE_CHARS, model_version
 from .quotemarks import find_quotations
 from .quotes import Quote, extract_quotes
 from .speakers import SpeakerResolver
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 
 class ExtractionInputError(ValueError):
@@ -126,8 +127,10 @@ class Extractor:
         watchlist: Sequence[WatchlistClaim] = (),
         *,
         batch_size: int = 16,
+        checkworthiness: CheckworthinessModel | None = None,
     ) -> None:
         self.nlp = nlp
+        self.checkworthiness = checkworthiness or load_checkworthiness_models().text
         self.aliases = AliasTable(actors)
         self.aliases.bind(nlp)
         affiliations = {a.name: a.affiliation for a in actors if a.affiliation}
@@ -153,7 +156,7 @@ class Extractor:
         resolver = SpeakerResolver(doc, actors, [(q.outer_start, q.outer_end) for q in quotations])
         resolver.add_description_mentions()
         quotes = extract_quotes(doc, quotations, resolver)
-        claims = extract_claims(doc, quotes, resolver, self.watchlist)
+        claims = extract_claims(doc, quotes, resolver, self.watchlist, self.checkworthiness)
         return Extraction(actors, quotes, claims, self.version)
 
     @staticmethod

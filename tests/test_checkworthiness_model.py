@@ -1,16 +1,18 @@
 """The learned check-worthiness shipped in the package: it ranks checkable statements of fact above
-opinions, wishes and questions, and it is what analysis and `claimwatch extract` store and print."""
+opinions, wishes and questions; the extractor scores every claim with it and turns an outlet's own
+check-worthy statements into claims; analysis and `claimwatch extract` store and print it."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from claimwatch.config import load_config
+from claimwatch.jobs.analyze import build_extractor
 from claimwatch.jobs.cli import app
-from claimwatch.nlp.checkworthiness import sentence_signals
-from claimwatch.nlp.checkworthiness_model import load_checkworthiness_model
+from claimwatch.nlp.checkworthiness_model import load_checkworthiness_models, sentence_signals
 from claimwatch.nlp.embeddings import load_embedder
 from claimwatch.nlp.model import load_model
 
@@ -26,14 +28,27 @@ NOT_FACTS = [
 ]
 
 
-def test_statements_of_fact_score_above_opinions_wishes_and_questions() -> None:
-    model = load_checkworthiness_model()
-    embedder = load_embedder(model.model)
+@pytest.mark.parametrize("which", ["text", "semantic"])
+def test_statements_of_fact_score_above_opinions_wishes_and_questions(which: str) -> None:
+    model = getattr(load_checkworthiness_models(), which)
     texts = FACTS + NOT_FACTS
     signals = [sentence_signals(doc[:]) for doc in load_model(load_config().nlp.model).pipe(texts)]
-    scores = model.score(texts, embedder.encode(texts), signals)
+    vectors = load_embedder(model.embedding).encode(texts) if model.embedding else None
+    scores = model.score(texts, signals, vectors)
     facts, others = scores[: len(FACTS)], scores[len(FACTS) :]
     assert min(facts) > model.threshold > max(others), (facts, others)
+
+
+def test_the_outlets_own_checkworthy_statements_become_claims_scored_by_the_text_model() -> None:
+    text = " ".join([FACTS[0], NOT_FACTS[0], FACTS[2]])
+    extractor = build_extractor(load_config())
+    claims = extractor.extract(text).claims
+    assert [c.text for c in claims] == [FACTS[0], FACTS[2]]
+    assert all(c.framing == "asserted" and c.claimant is None for c in claims)
+    doc = extractor.nlp(text)
+    text_model = load_checkworthiness_models().text
+    expected = [text_model.score_one(s.text.strip(), sentence_signals(s)) for s in doc.sents if s.text.strip() in FACTS]
+    assert [c.checkworthiness for c in claims] == pytest.approx(expected)
 
 
 def test_extract_prints_the_learned_score() -> None:
@@ -43,10 +58,11 @@ def test_extract_prints_the_learned_score() -> None:
     claims = json.loads(result.output)["claims"]
     assert claims and all(0 <= c["checkworthiness"] <= 1 for c in claims)
     aid = next(c for c in claims if "350 billion" in c["text"])
-    assert aid["checkworthiness"] > load_checkworthiness_model().threshold
+    assert aid["checkworthiness"] > load_checkworthiness_models().semantic.threshold  # rescored: the extra is here
 
 
-def test_shipped_scoring_equals_scikit_learn_on_the_same_vocabularies() -> None:
+@pytest.mark.parametrize("which", ["text", "semantic"])
+def test_shipped_scoring_equals_scikit_learn_on_the_same_vocabularies(which: str) -> None:
     """The daemon scores without scikit-learn (its import alone costs ~140 MB); the term cutting, sublinear
     TF-IDF and l2 rows must be the ones the model was trained with."""
     import numpy as np
@@ -55,19 +71,20 @@ def test_shipped_scoring_equals_scikit_learn_on_the_same_vocabularies() -> None:
 
     from claimwatch.nlp.checkworthiness_model import VIEWS, view_texts
 
-    model = load_checkworthiness_model()
+    model = getattr(load_checkworthiness_models(), which)
     texts = FACTS + NOT_FACTS + ["  Odd   spacing,\tTABS and a 1-2 punch!  ", "É à ü — “quoted” 3.5%", "a I x"]
     signals = [sentence_signals(doc[:]) for doc in load_model(load_config().nlp.model).pipe(texts)]
-    vectors = np.random.default_rng(0).standard_normal((len(texts), len(model.embedding_coef))).astype(np.float32)
+    width = 0 if model.embedding_coef is None else len(model.embedding_coef)
+    vectors = np.random.default_rng(0).standard_normal((len(texts), width)).astype(np.float32)
     blocks = []
     for view, block in zip(VIEWS, model.blocks):
         fitted = TfidfVectorizer(**view.sklearn_params(), vocabulary=block.index)
         fitted.idf_ = block.idf
         blocks.append(fitted.transform([view_texts(t, s)[view.name] for t, s in zip(texts, signals)]))
     blocks.append(sp.csr_matrix(vectors.astype(np.float64)))  # embedding_coef carries the training scale
-    coef = np.concatenate([b.coef for b in model.blocks] + [model.embedding_coef])
+    coef = np.concatenate([b.coef for b in model.blocks] + ([model.embedding_coef] if width else []))
     expected = 1 / (1 + np.exp(-(sp.hstack(blocks).tocsr() @ coef + model.intercept)))
-    assert np.allclose(model.score(texts, vectors, signals), expected, atol=1e-9)
+    assert np.allclose(model.score(texts, signals, vectors if width else None), expected, atol=1e-9)
 
 
 def test_the_command_line_scores_without_scikit_learn() -> None:
@@ -75,8 +92,8 @@ def test_the_command_line_scores_without_scikit_learn() -> None:
     import sys
 
     script = (
-        "import sys, numpy as np; from claimwatch.nlp.checkworthiness_model import load_checkworthiness_model as m; "
-        "model = m(); model.score(['Prices rose 5 percent.'], np.zeros((1, len(model.embedding_coef)))); "
+        "import sys; from claimwatch.nlp.checkworthiness_model import load_checkworthiness_models as m; "
+        "m().text.score(['Prices rose 5 percent.']); "
         "print('sklearn' in sys.modules, 'scipy' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

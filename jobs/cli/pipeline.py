@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config import Settings, load_config
 from claimwatch.ingest.search import all_feeds
-from claimwatch.nlp.checkworthiness_model import rescore
 from claimwatch.nlp.embeddings import active_embedder, matching_mode
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.store.analysis import mark_outdated, sync_actor_aliases, sync_watchlist
@@ -38,7 +37,7 @@ from ..demo import demo_settings, serve_corpus
 from ..fetch import FeedOutcome, fetch_feeds
 from ..lock import LockHeld, store_lock
 from ..scheduler import Daemon, next_fire, triggers
-from ..semantic import semantic_for
+from ..semantic import encode_claims, semantic_for
 from .common import (
     EXIT_FAILED,
     EXIT_INPUT,
@@ -247,13 +246,13 @@ def extract(
         if not jsonl:
             extraction = extractor.extract(raw)
             if embedder is not None:
-                rescore([extraction], embedder)  # the learned check-worthiness, as analyze stores it
+                encode_claims(embedder, [extraction])  # check-worthiness rescored as analyze stores it
             print(json.dumps(extraction.to_json(), ensure_ascii=False, indent=2))
             return
         records = list(jsonl_records(raw, file))
         results = list(extractor.extract_many(t for _i, t in records))
         if embedder is not None:
-            rescore(results, embedder)
+            encode_claims(embedder, results)
         for (record_id, _text), result in zip(records, results):
             print(json.dumps({"id": record_id, **result.to_json()}, ensure_ascii=False))
     except ExtractionInputError as exc:

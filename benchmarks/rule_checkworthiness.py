@@ -1,4 +1,5 @@
-"""Check-worthiness: how much a sentence makes a factual, checkable statement, as a score in 0..1.
+"""The hand-weighted check-worthiness score claimwatch used before the learned model: the baseline that
+benchmarks/train_checkworthiness.py and checkworthiness_eval.py print beside it.
 
 A transparent additive score over features that the check-worthiness literature (ClaimBuster, CheckThat!)
 found predictive, with weights set by hand, not fitted: quantities and figures, named entities, factual
@@ -8,8 +9,6 @@ labelled set.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from spacy.tokens import Span
 
@@ -55,21 +54,3 @@ def checkworthiness(span: Span, *, attributed: bool) -> float:
     if len(words) < 6:
         score -= 0.2
     return min(1.0, max(0.0, score))
-
-
-@dataclass(frozen=True)
-class SentenceSignals:
-    """What the parse says about a sentence, as text the learned model reads: lemmas (numbers as NUM),
-    fine part-of-speech tags and entity types."""
-
-    lemmas: str = ""
-    tags: str = ""
-    entities: str = ""
-
-
-def sentence_signals(span: Span) -> SentenceSignals:
-    return SentenceSignals(
-        lemmas=" ".join("NUM" if t.like_num else t.lemma_.lower() for t in span),
-        tags=" ".join(t.tag_ for t in span),
-        entities=" ".join(f"ENT_{e.label_}" for e in span.ents) or "NOENT",
-    )
