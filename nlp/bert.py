@@ -51,28 +51,21 @@ def _layer_norm(x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray], eps: 
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    """BERT's exact GELU, x · Φ(x) = x · (1 + erf(x/√2)) / 2, with erf from Abramowitz and Stegun 7.1.26
-    (absolute error below 1.5e-7, under float32's own rounding here) in vectorised NumPy steps on one buffer
-    each: SciPy's erf runs element by element and took 40% of an encode; this is ~4× faster."""
-    z = x * np.float32(1 / np.sqrt(2))
-    a = np.abs(z)
-    t = a * np.float32(0.3275911)
-    t += 1.0
-    np.reciprocal(t, out=t)
-    poly = t * np.float32(1.061405429)
-    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
-        poly += np.float32(coefficient)
-        poly *= t
-    np.square(a, out=a)
-    np.negative(a, out=a)
-    np.exp(a, out=a)
-    poly *= a  # 1 - erf(|z|)
-    np.subtract(1.0, poly, out=poly)
-    np.copysign(poly, z, out=poly)  # erf(z)
-    poly += 1.0
-    poly *= x
-    poly *= 0.5
-    return poly
+    """GELU in its tanh form, 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 x³))), on one buffer. BERT was
+    trained with the exact erf form; the two differ by under 5e-4 per activation, and the sentence vectors
+    still agree with sentence-transformers' to a cosine of 0.999999 (tests/test_semantic.py checks 0.9999).
+    The GELU was ~30% of an encode; this form takes half the time of a vectorised erf (and an eighth of
+    SciPy's element-wise erf)."""
+    y = np.square(x)
+    y *= x
+    y *= np.float32(0.044715)
+    y += x
+    y *= np.float32(np.sqrt(2 / np.pi))
+    np.tanh(y, out=y)
+    y += 1.0
+    y *= x
+    y *= 0.5
+    return y
 
 
 class BertEncoder:
