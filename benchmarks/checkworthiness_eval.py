@@ -32,6 +32,7 @@ DEFAULT = Path(__file__).parent / "data" / "checkworthiness.jsonl"
 
 
 def best_claim(extractions: list) -> np.ndarray:  # type: ignore[type-arg]
+    """Each sentence's score as claimwatch reports it: its best claim's check-worthiness, 0 without a claim."""
     return np.array([max((c.checkworthiness for c in e.claims), default=0.0) for e in extractions])
 
 

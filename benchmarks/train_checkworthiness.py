@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from checkworthiness_eval import best_claim
 from rule_checkworthiness import checkworthiness
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -120,10 +121,10 @@ def through_extractor(
     settings = load_config()
     extractor = Extractor(nlp, settings.actors, settings.watchlist, batch_size=64, checkworthiness=models.text)
     extractions = list(extractor.extract_many(texts))
-    text = np.array([max((c.checkworthiness for c in e.claims), default=0.0) for e in extractions])
+    text = best_claim(extractions)
     vectors = embedder.encode_texts(c.proposition for e in extractions for c in e.claims)
     models.semantic.rescore(extractions, vectors)
-    semantic = np.array([max((c.checkworthiness for c in e.claims), default=0.0) for e in extractions])
+    semantic = best_claim(extractions)
     return text, semantic
 
 
