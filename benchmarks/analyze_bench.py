@@ -2,19 +2,22 @@
 meaning, storing) in 1 and 2 processes, and of the shipped model's plain `nlp.pipe` in 1 and 2 processes,
 on the same texts, interleaved and repeated.
 
-    .venv/bin/python benchmarks/analyze_bench.py [--articles 160] [--reps 3] [../shared/gold/seed_article.txt …]
+    .venv/bin/python benchmarks/analyze_bench.py [--articles 160] [--reps 3] [--extraction-only] \
+        [../shared/gold/seed_article.txt …]
 
 Texts: the demo corpus's English article pages (through trafilatura, as fetching does), the test fixtures
 (the eleven annotated news articles among them), and any article files given (the seed article is a real
 one), cycled to `--articles` articles — 17 distinct texts, so a 16-article batch holds no repeats for the
-embedding step to share. claimwatch
-runs its own code path on a fresh SQLite store each time; its 2-process figure uses the long-lived
-extraction pool as the daemon does (started before the clock, like the daemon's) and, separately, the
-pool's start-up cost, which a cron `run --once` pays once per run; raw `nlp.pipe` with 2 processes starts
-its workers inside each timed call, so its ratio to claimwatch's 2 processes is not like for like. The raw
-baseline is `spacy.load(model)` as shipped, without claimwatch's components. A third line times claimwatch's extraction
-alone (`Extractor.extract_many`: spaCy with claimwatch's components and the rules, nothing embedded or
-stored), so the rules' cost is told apart from the embeddings' and the writes'.
+embedding step to share. claimwatch runs its own code path on a fresh SQLite store each time; its
+2-process figure uses the long-lived extraction pool as the daemon does (started before the clock, like
+the daemon's) and, separately, the pool's start-up cost, which a cron `run --once` pays once per run; raw
+`nlp.pipe` with 2 processes starts its workers inside each timed call, so its ratio to claimwatch's 2
+processes is not like for like. The raw baseline is `spacy.load(model)` as shipped, without claimwatch's
+components, loaded and warmed once (as claimwatch's extractor is). A third line times claimwatch's
+extraction alone (`Extractor.extract_many`: spaCy with claimwatch's components and the rules, nothing
+embedded or stored), so the rules' cost is told apart from the embeddings' and the writes'.
+`--extraction-only` times just that line and raw `nlp.pipe` in 1 process, interleaved (more repetitions
+for the same time).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 
 import spacy
 import trafilatura
+from spacy.language import Language
 
 from claimwatch.config import load_config
 from claimwatch.jobs.analyze import analyze_pending, build_extractor, build_pool
@@ -53,8 +57,7 @@ def corpus(extra: list[Path], count: int) -> list[str]:
     return [texts[i % len(texts)] for i in range(count)]
 
 
-def raw(model: str, texts: list[str], processes: int) -> float:
-    nlp = spacy.load(model)
+def raw(nlp: Language, texts: list[str], processes: int) -> float:
     started = time.perf_counter()
     for _doc in nlp.pipe(texts, batch_size=16, n_process=processes):
         pass
@@ -93,12 +96,27 @@ def main() -> None:
     parser.add_argument("extra", type=Path, nargs="*", help="more article texts (plain text files)")
     parser.add_argument("--articles", type=int, default=160)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--extraction-only", action="store_true", help="time extraction and raw nlp.pipe only")
     args = parser.parse_args()
     settings = load_config()
     texts = corpus(args.extra, args.articles)
     words = sum(len(t.split()) for t in texts)
     print(f"{len(texts)} articles, {words} words ({words // len(texts)} per article); model {settings.nlp.model}")
     extractor = build_extractor(settings)
+    plain = spacy.load(settings.nlp.model)  # loaded and warmed once, like the extractor
+    raw(plain, texts[:8], 1)
+    runs: dict[str, list[float]] = {}
+
+    def timed(name: str, seconds: float) -> None:
+        runs.setdefault(name, []).append(words / seconds)
+
+    if args.extraction_only:
+        extraction(texts[:8], extractor)  # warm-up
+        for _rep in range(args.reps):
+            timed("raw nlp.pipe, 1 process", raw(plain, texts, 1))
+            timed("claimwatch extraction, 1 process", extraction(texts, extractor))
+        report(runs)
+        return
     two = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"n_process": 2})})
     started = time.perf_counter()
     pool = build_pool(two)
@@ -106,21 +124,19 @@ def main() -> None:
     pool.extract_many(texts[:2])  # the workers have loaded their models
     startup = time.perf_counter() - started
     ours(texts[:8], 1, extractor, None)  # warm-up: the embedding model and the store code
-    names = (
-        "raw nlp.pipe, 1 process",
-        "raw nlp.pipe, 2 processes",
-        "claimwatch extraction, 1 process",
-        "claimwatch analyze, 1 process",
-        "claimwatch analyze, 2 processes",
-    )
-    runs: dict[str, list[float]] = {name: [] for name in names}
     for _rep in range(args.reps):
-        runs["raw nlp.pipe, 1 process"].append(words / raw(settings.nlp.model, texts, 1))
-        runs["claimwatch extraction, 1 process"].append(words / extraction(texts, extractor))
-        runs["claimwatch analyze, 1 process"].append(words / ours(texts, 1, extractor, None))
-        runs["raw nlp.pipe, 2 processes"].append(words / raw(settings.nlp.model, texts, 2))
-        runs["claimwatch analyze, 2 processes"].append(words / ours(texts, 2, extractor, pool))
+        timed("raw nlp.pipe, 1 process", raw(plain, texts, 1))
+        timed("claimwatch extraction, 1 process", extraction(texts, extractor))
+        timed("claimwatch analyze, 1 process", ours(texts, 1, extractor, None))
+        timed("raw nlp.pipe, 2 processes", raw(plain, texts, 2))
+        timed("claimwatch analyze, 2 processes", ours(texts, 2, extractor, pool))
     pool.close()
+    report(runs)
+    print(f"pool start-up (2 workers load the model; once per daemon, or per run --once): {startup:.1f} s")
+
+
+def report(runs: dict[str, list[float]]) -> None:
+    """Median and spread of each line, then the ratios of medians that both lines of have run."""
     median = {name: statistics.median(values) for name, values in runs.items()}
     print(f"{'':34} {'words/s':>9} {'spread':>15}")
     for name, values in runs.items():
@@ -133,8 +149,8 @@ def main() -> None:
         ("claimwatch 2 / raw 2 (see docstring)", "claimwatch analyze, 2 processes", "raw nlp.pipe, 2 processes"),
     )
     for label, top, bottom in ratios:
-        print(f"{label:38} {median[top] / median[bottom]:.2f}x")
-    print(f"pool start-up (2 workers load the model; once per daemon, or per run --once): {startup:.1f} s")
+        if top in median and bottom in median:
+            print(f"{label:38} {median[top] / median[bottom]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ score of the whole sentence (benchmarks/rule_checkworthiness.py) in the same run
     .venv/bin/python benchmarks/checkworthiness_eval.py [benchmarks/data/checkworthiness.jsonl]
 
 Prints ROC AUC and precision, recall and F1 at each model's own threshold (the rule at 0.5). The bundled set
-was written by the claimwatch developers and never trained on; the shipped models were trained on the
+(60 news sentences) was written by the claimwatch developers after the rule and the models existed and was
+never used to train or tune either; the shipped models were trained on the
 ClaimBuster development set, so figures on that set are in-sample (train_checkworthiness.py prints the
 cross-validated ones).
 """

@@ -9,7 +9,10 @@ Input: `sentences.jsonl` with `{"text", "label"}` (1 = a check-worthy factual se
 ClaimBuster crowd-labelled development set. Features (nlp/checkworthiness_model.py): TF-IDF of words and
 word pairs, character 2–5-grams, lemmas (1–3-grams), part-of-speech tags (1–3-grams) and entity types from
 the configured spaCy model; the `semantic` model adds the sentence's embedding from the configured
-sentence-transformers model. Models: logistic regressions with balanced classes. In cross-validation every
+sentence-transformers model. Models: logistic regressions with balanced classes; the text model reads rows
+scaled by their number of terms (cheap to score in the extractor), the semantic model l2-normalised rows of
+sublinear TF-IDF (nlp/checkworthiness_model.py says why). Two baselines in the same run: a plain TF-IDF
+logistic regression on words (scikit-learn's defaults) and the hand-weighted rule score. In cross-validation every
 fold's vocabularies, weights and thresholds come from its training part only; a threshold is the one that
 maximises F1 over an inner 3-fold split of that part. Through the extractor, the `semantic` model reads the
 vector of each claim's proposition, as analysis does.
@@ -36,6 +39,8 @@ from spacy.language import Language
 from claimwatch.config import load_config
 from claimwatch.nlp.checkworthiness_model import (
     EMBEDDING_WEIGHT,
+    L2,
+    TERMS,
     VIEWS,
     WEIGHTS,
     CheckworthinessModels,
@@ -47,8 +52,10 @@ from claimwatch.nlp.embeddings import Embedder, load_embedder
 from claimwatch.nlp.extract import Extractor
 from claimwatch.nlp.model import load_model
 
-C = 1.0
-Fitted = tuple[dict[str, TfidfVectorizer], dict[str, LogisticRegression]]
+# model → (its rows, its regularisation C, whether it reads the embedding); C chosen by this script's CV
+MODELS = {"text": (TERMS, 0.3, False), "semantic": (L2, 1.0, True)}
+Vectorizers = dict[str, dict[str, TfidfVectorizer]]  # rows → view → fitted
+Fitted = tuple[Vectorizers, dict[str, LogisticRegression]]
 
 
 def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -61,32 +68,42 @@ class Data:
     def __init__(self, texts: list[str], signals: list, vectors: np.ndarray, labels: np.ndarray) -> None:  # type: ignore[type-arg]
         self.texts, self.signals, self.vectors, self.labels = texts, signals, vectors, labels
 
-    def vectorizers(self, rows: np.ndarray) -> dict[str, TfidfVectorizer]:
+    def vectorizers(self, rows: np.ndarray) -> Vectorizers:
+        """Each view fitted for both forms of rows (the same vocabularies and IDF: only the rows differ)."""
         views = [view_texts(self.texts[i], self.signals[i]) for i in rows]
-        return {v.name: TfidfVectorizer(**v.sklearn_params()).fit([x[v.name] for x in views]) for v in VIEWS}
+        return {
+            form: {v.name: TfidfVectorizer(**v.sklearn_params(form)).fit([x[v.name] for x in views]) for v in VIEWS}
+            for form in (L2, TERMS)
+        }
 
-    def fit(self, vectorizers: dict[str, TfidfVectorizer], rows: np.ndarray, semantic: bool) -> LogisticRegression:
-        model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
-        return model.fit(self.rows(vectorizers, rows, semantic), self.labels[rows])
+    def fit(self, vectorizers: Vectorizers, rows: np.ndarray, model: str) -> LogisticRegression:
+        fitted = LogisticRegression(C=MODELS[model][1], max_iter=5000, class_weight="balanced")
+        return fitted.fit(self.rows(vectorizers, rows, model), self.labels[rows])
 
-    def rows(self, vectorizers: dict[str, TfidfVectorizer], rows: np.ndarray, semantic: bool) -> sp.csr_matrix:
-        """The model's input: every view's TF-IDF in VIEWS order, then (semantic) the scaled embedding."""
+    def rows(self, vectorizers: Vectorizers, rows: np.ndarray, model: str) -> sp.csr_matrix:
+        """The model's input: every view's TF-IDF rows in the model's form, in VIEWS order, then (semantic)
+        the scaled embedding."""
+        form, _c, semantic = MODELS[model]
         views = [view_texts(self.texts[i], self.signals[i]) for i in rows]
-        blocks = [vectorizers[v.name].transform([x[v.name] for x in views]) for v in VIEWS]
+        blocks = []
+        for v in VIEWS:
+            texts = [x[v.name] for x in views]
+            tfidf = vectorizers[form][v.name].transform(texts)
+            blocks.append(sp.diags(v.row_scales(texts)) @ tfidf if form == TERMS else tfidf)
         if semantic:
             blocks.append(sp.csr_matrix(self.vectors[rows].astype(np.float64) * EMBEDDING_WEIGHT))
         return sp.hstack(blocks).tocsr()
 
-    def scores(self, train: np.ndarray, test: np.ndarray, semantic: bool) -> np.ndarray:
+    def scores(self, train: np.ndarray, test: np.ndarray, model: str) -> np.ndarray:
         vectorizers = self.vectorizers(train)
-        model = self.fit(vectorizers, train, semantic)
-        return model.predict_proba(self.rows(vectorizers, test, semantic))[:, 1]
+        fitted = self.fit(vectorizers, train, model)
+        return fitted.predict_proba(self.rows(vectorizers, test, model))[:, 1]
 
-    def threshold(self, rows: np.ndarray, semantic: bool) -> float:
+    def threshold(self, rows: np.ndarray, model: str) -> float:
         """The F1-best threshold over an inner 3-fold split of `rows`."""
         inner = np.zeros(len(rows))
         for a, b in StratifiedKFold(3, shuffle=True, random_state=1).split(rows, self.labels[rows]):
-            inner[b] = self.scores(rows[a], rows[b], semantic)
+            inner[b] = self.scores(rows[a], rows[b], model)
         return best_threshold(self.labels[rows], inner)
 
     def shipped(self, rows: np.ndarray, embedding: str) -> tuple[dict[str, Any], Fitted]:
@@ -98,19 +115,38 @@ class Data:
                     "terms": sorted(fitted.vocabulary_, key=fitted.vocabulary_.__getitem__),
                     "idf": [round(float(x), 5) for x in fitted.idf_],
                 }
-                for name, fitted in vectorizers.items()
+                for name, fitted in vectorizers[L2].items()
             }
         }
         fitted: dict[str, LogisticRegression] = {}
-        for name, semantic in (("text", False), ("semantic", True)):
-            fitted[name] = model = self.fit(vectorizers, rows, semantic)
+        for name, (form, _c, semantic) in MODELS.items():
+            fitted[name] = model = self.fit(vectorizers, rows, name)
             shipped[name] = {
+                "rows": form,
                 "coef": [round(float(c), 6) for c in model.coef_[0]],
                 "intercept": float(model.intercept_[0]),
-                "threshold": round(self.threshold(rows, semantic), 4),
+                "threshold": round(self.threshold(rows, name), 4),
                 **({"embedding": embedding, "embedding_weight": EMBEDDING_WEIGHT} if semantic else {}),
             }
         return shipped, (vectorizers, fitted)
+
+
+def plain_baseline(
+    texts: list[str], labels: np.ndarray, train: np.ndarray, test: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """A plain TF-IDF logistic regression on words (scikit-learn's defaults, balanced classes): held-out
+    scores and the F1-best threshold of an inner 3-fold split of `train`."""
+
+    def scores(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        vectorizer = TfidfVectorizer().fit([texts[i] for i in a])
+        model = LogisticRegression(max_iter=5000, class_weight="balanced")
+        model.fit(vectorizer.transform([texts[i] for i in a]), labels[a])
+        return model.predict_proba(vectorizer.transform([texts[i] for i in b]))[:, 1]
+
+    inner = np.zeros(len(train))
+    for a, b in StratifiedKFold(3, shuffle=True, random_state=1).split(train, labels[train]):
+        inner[b] = scores(train[a], train[b])
+    return scores(train, test), best_threshold(labels[train], inner)
 
 
 def through_extractor(
@@ -151,13 +187,14 @@ def main() -> None:
 
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, labels):
         shipped, (vectorizers, fitted) = data.shipped(train, embedder.name)
-        for name, semantic in (("text", False), ("semantic", True)):
-            scores = fitted[name].predict_proba(data.rows(vectorizers, test, semantic))[:, 1]
+        for name in MODELS:
+            scores = fitted[name].predict_proba(data.rows(vectorizers, test, name))[:, 1]
             record(f"{name} model on sentences", test, scores, shipped[name]["threshold"])
         models = models_from(shipped)
         via_text, via_semantic = through_extractor(models, nlp, embedder, [texts[i] for i in test])
         record("extract: best claim, text model", test, via_text, models.text.threshold)
         record("analyze: best claim, semantic model", test, via_semantic, models.semantic.threshold)
+        record("plain TF-IDF LR on words (baseline)", test, *plain_baseline(texts, labels, train, test))
         record("hand-weighted rule score (baseline)", test, rules[test], best_threshold(labels[train], rules[train]))
     print(f"{len(texts)} sentences, {labels.sum()} check-worthy; 5-fold CV, thresholds from the training folds")
     for name, (auc, f1) in results.items():

@@ -5,6 +5,12 @@ benchmarks/train_checkworthiness.py (with scikit-learn) on public crowd labels (
 nlp/data/checkworthiness.json.gz. Scoring reads them with the few lines below instead of scikit-learn, whose
 import alone would cost the daemon ~140 MB.
 
+Rows come in two forms. The semantic model reads scikit-learn's usual l2-normalised rows of sublinear TF-IDF.
+The text model, which the extractor runs on every claim's sentence, reads TF-IDF divided by the square root
+of the sentence's number of terms in each view: its score is then a sum of per-term weights, a word's
+character n-grams add up to one cached number per word, and scoring costs a quarter as much for nearly
+the same cross-validated figures (docs/nlp.md).
+
 The extractor scores every claim's sentence with the text model, and an outlet's own statement becomes a
 claim when that model finds it check-worthy; analysis with the `semantic` extra rescores claims with the
 model that also reads the embedding, from the vector each claim's proposition gets for grouping anyway."""
@@ -33,6 +39,8 @@ WEIGHTS = Path(__file__).parent / "data" / "checkworthiness.json.gz"
 EMBEDDING_WEIGHT = 2.0  # training scales the embedding's columns against the TF-IDF ones (kept in the file)
 WORDS = r"(?u)\b\w\w+\b"
 FIELDS = r"\S+"
+L2, TERMS = "l2", "terms"  # the two forms of a model's rows (see above)
+WORD_CACHE = 50_000  # words whose character n-gram weights the text model keeps (~10 MB at most)
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,7 @@ def sentence_signals(span: Span) -> SentenceSignals:
 @dataclass(frozen=True)
 class View:
     """One TF-IDF block of the model: which text it reads and how it cuts it into terms. Training gives the
-    same settings to scikit-learn's TfidfVectorizer (sublinear tf, l2 rows); `terms` cuts text the same way."""
+    same settings to scikit-learn's TfidfVectorizer; `terms` cuts text the same way."""
 
     name: str
     ngrams: tuple[int, int]
@@ -65,15 +73,22 @@ class View:
     lowercase: bool = True
     pattern: str = WORDS
 
-    def sklearn_params(self) -> dict[str, object]:
+    def sklearn_params(self, rows: str) -> dict[str, object]:
+        """TfidfVectorizer's settings for this view and a model's `rows`: "l2" (sublinear, l2-normalised) or
+        "terms" (raw counts times IDF; training then multiplies each row by `row_scales`, as scoring does)."""
         return {
             "analyzer": "char_wb" if self.chars else "word",
             "ngram_range": self.ngrams,
             "min_df": self.min_df,
             "lowercase": self.lowercase,
             "token_pattern": self.pattern,
-            "sublinear_tf": True,
+            "sublinear_tf": rows == L2,
+            "norm": "l2" if rows == L2 else None,
         }
+
+    def row_scales(self, texts: Sequence[str]) -> np.ndarray:
+        """What training multiplies each text's "terms" row by: one over the root of its number of terms."""
+        return np.array([1.0 / math.sqrt(max(1, len(self.terms(text)))) for text in texts])
 
     def terms(self, text: str) -> list[str]:
         if self.lowercase:
@@ -93,7 +108,7 @@ class View:
 @lru_cache(maxsize=65_536)
 def _char_grams(word: str, low: int, high: int) -> tuple[str, ...]:
     """A word's character n-grams, padded with a space on both sides (scikit-learn's `char_wb`); cached
-    because news repeats its words and this is most of a sentence's scoring time."""
+    because news repeats its words."""
     padded = f" {word} "
     found: list[str] = []
     for n in range(low, high + 1):
@@ -129,24 +144,58 @@ class _Block:
     index: Mapping[str, int]  # term → column in this block
     idf: np.ndarray
     coef: np.ndarray
+    rows: str  # L2 or TERMS
 
     @cached_property
-    def _weights(self) -> dict[str, tuple[float, float]]:
-        """term → (idf, coefficient) as Python floats: a sentence has a few hundred terms, too few for NumPy."""
+    def _pairs(self) -> dict[str, tuple[float, float]]:
+        """term → (IDF, coefficient) as Python floats: a sentence has a few dozen terms, too few for NumPy."""
         return {term: (float(self.idf[i]), float(self.coef[i])) for term, i in self.index.items()}
 
+    @cached_property
+    def _weights(self) -> dict[str, float]:
+        """term → IDF × coefficient (TERMS rows)."""
+        return {term: float(self.idf[i] * self.coef[i]) for term, i in self.index.items()}
+
+    @cached_property
+    def _words(self) -> dict[str, tuple[float, int]]:
+        """word → its character n-grams' summed weight and their number (the chars view), filled as met."""
+        return {}
+
     def score(self, text: str) -> float:
-        """This block's share of the linear score: its coefficients times the text's l2-normalised
-        sublinear TF-IDF."""
-        weights = self._weights
+        """This block's share of the linear score: its coefficients times the text's row."""
+        return self._l2_score(text) if self.rows == L2 else self._terms_score(text)
+
+    def _l2_score(self, text: str) -> float:
+        pairs = self._pairs
         dot = squares = 0.0
         for term, count in Counter(self.view.terms(text)).items():
-            known = weights.get(term)
+            known = pairs.get(term)
             if known is not None:
                 value = (1.0 + math.log(count)) * known[0]
                 dot += value * known[1]
                 squares += value * value
         return dot / math.sqrt(squares) if squares else 0.0
+
+    def _terms_score(self, text: str) -> float:
+        """The summed weights of the text's terms over the root of their number; a word's character n-grams
+        are summed once and kept."""
+        weights = self._weights
+        if not self.view.chars:
+            terms = self.view.terms(text)
+            return sum(weights.get(term, 0.0) for term in terms) / math.sqrt(len(terms)) if terms else 0.0
+        words = self._words
+        if len(words) > WORD_CACHE:
+            words.clear()  # a daemon meets new words for ever
+        total, count = 0.0, 0
+        low, high = self.view.ngrams
+        for word in (text.lower() if self.view.lowercase else text).split():
+            known = words.get(word)
+            if known is None:
+                grams = _char_grams(word, low, high)
+                known = words[word] = (sum(weights.get(g, 0.0) for g in grams), len(grams))
+            total += known[0]
+            count += known[1]
+        return total / math.sqrt(count) if count else 0.0
 
 
 @dataclass(frozen=True)
@@ -223,7 +272,7 @@ def _model(data: Mapping[str, Any], views: Mapping[str, tuple[Mapping[str, int],
     blocks, offset = [], 0
     for view in VIEWS:
         index, idf = views[view.name]
-        blocks.append(_Block(view, index, idf, coef[offset : offset + len(index)]))
+        blocks.append(_Block(view, index, idf, coef[offset : offset + len(index)], data["rows"]))
         offset += len(index)
     embedding = data.get("embedding")
     return CheckworthinessModel(

@@ -36,9 +36,11 @@ def load_model(name: str) -> Language:
 @Language.component("claimwatch_line_breaks")
 def _line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines and paragraphs without final punctuation stay apart."""
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+    after_break = False
+    for token in doc:
+        if after_break:
             token.is_sent_start = True
+        after_break = "\n" in token.text or "\n" in token.whitespace_
     return doc
 
 

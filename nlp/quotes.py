@@ -25,6 +25,7 @@ NOMINAL_CUES = frozenset(
     """claim assertion allegation accusation insistence contention argument suggestion statement warning
     announcement admission denial charge belief estimate finding conclusion""".split()
 )
+CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES  # lemmas that can start an indirect quote (besides "according to")
 SHORT_QUOTE_WORDS = 3  # a quotation this short needs a syntactic cue, else it is a scare quote or a title
 DIRECT_OPENERS = (":", ",", "—", "–", "-", "(")
 
@@ -252,14 +253,21 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
     return quotes
 
 
+def _perfect(verb: Token) -> bool:
+    """In the perfect ("has said"), not the passive ("was said")."""
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+
+
 def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: list[Quotation]) -> list[Quote]:
     """Reported clauses without quotation marks: "X said that …", "according to X, …"."""
     found: list[Quote] = []
     for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma not in CUE_WORDS and token.lower_ != "according":
+            continue  # most words: nothing below can start here
         if token.i in used or resolver.in_quote(token.idx):
             continue
-        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in token.children)  # "has said", not "was said"
-        if is_cue(token) and token.lemma_.lower() in CLAUSE_CUES and (token.tag_ != "VBN" or perfect):
+        if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)):
             clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
             subject = subject_of(token)
             if clause is None or subject is None or subject.i in range(clause.left_edge.i, clause.right_edge.i + 1):
@@ -268,7 +276,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 continue  # "The decision means that …": not an attribution
             content = _complement(token, clause)
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
-        elif token.lemma_.lower() in NOMINAL_CUES and token.pos_ == "NOUN":
+        elif lemma in NOMINAL_CUES and token.pos_ == "NOUN":
             # "the senator's claim that S", "his accusation that S", "the allegation that S"
             clause = next(
                 (c for c in token.children if c.dep_ in ("acl", "ccomp", "appos") and c.pos_ in ("VERB", "AUX")), None
