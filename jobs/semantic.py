@@ -89,12 +89,25 @@ def encode_claims(embedder: Embedder, extractions: Sequence[Extraction | None]) 
     return vectors
 
 
+_WORDINGS: dict[tuple[str, str], np.ndarray] = {}  # (model, watchlist wording) → its vector, for the process
+
+
+def _wording_vectors(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """The watchlist's wordings' vectors, each encoded once per process rather than once per batch (a long
+    watchlist would otherwise cost as much as the batch's claims)."""
+    missing = [t for t in dict.fromkeys(texts) if (embedder.name, t) not in _WORDINGS]
+    if missing:
+        for text, vector in embedder.encode_texts(missing).items():
+            _WORDINGS[(embedder.name, text)] = vector
+    return {t: _WORDINGS[(embedder.name, t)] for t in texts}
+
+
 def groups_for(
     settings: Settings, factory: sessionmaker[Session], semantic: Semantic, vectors: Mapping[str, np.ndarray]
 ) -> MeaningGroups:
     """Grouping by meaning for a batch of claims about to be saved, given the vectors of their texts."""
     wordings = [(entry.key, text) for entry in settings.watchlist for text in (entry.claim, *entry.paraphrases)]
-    listed = semantic.embedder.encode_texts(text for _key, text in wordings)
+    listed = _wording_vectors(semantic.embedder, [text for _key, text in wordings])
     with factory() as session:
         semantic.claims.sync(session)  # the full check once per batch; per claim only what is new
     return MeaningGroups(

@@ -132,6 +132,19 @@ def test_watchlist_paraphrase_joins_the_watchlist_claim_by_meaning(
     assert rows[2] == (texts[2], None, "new")
 
 
+def test_watchlist_wordings_are_encoded_once_per_process(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic
+) -> None:
+    """Every batch groups against the watchlist; its wordings are encoded the first time only, not per batch."""
+    first = groups_for(settings, factory, semantic, {})
+    second = groups_for(settings, factory, semantic, {})
+    wordings = [text for entry in settings.watchlist for text in (entry.claim, *entry.paraphrases)]
+    assert [wording for _key, _vector, wording in first.watchlist] == wordings
+    assert all(a[1] is b[1] for a, b in zip(first.watchlist, second.watchlist))
+    fresh = semantic.embedder.encode(wordings)
+    assert all(float(v @ f) > 0.9999 for (_k, v, _w), f in zip(first.watchlist, fresh))
+
+
 def test_paraphrase_is_found_by_meaning_and_vectors_are_computed_once(
     factory: sessionmaker[Session], settings: Settings, semantic: Semantic
 ) -> None:
