@@ -95,7 +95,7 @@ _WORDINGS: dict[tuple[str, str], np.ndarray] = {}  # (model, watchlist wording) 
 def _wording_vectors(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
     """The watchlist's wordings' vectors, each encoded once per process rather than once per batch (a long
     watchlist would otherwise cost as much as the batch's claims)."""
-    missing = [t for t in dict.fromkeys(texts) if (embedder.name, t) not in _WORDINGS]
+    missing = [t for t in texts if (embedder.name, t) not in _WORDINGS]  # encode_texts drops repeats
     if missing:
         for text, vector in embedder.encode_texts(missing).items():
             _WORDINGS[(embedder.name, text)] = vector

@@ -90,16 +90,18 @@ class View:
         """What training multiplies each text's "terms" row by: one over the root of its number of terms."""
         return np.array([1.0 / math.sqrt(max(1, len(self.terms(text)))) for text in texts])
 
+    def words(self, text: str) -> list[str]:
+        """The whitespace-separated words a chars view cuts into n-grams (lowercased if the view is)."""
+        return (text.lower() if self.lowercase else text).split()
+
     def terms(self, text: str) -> list[str]:
-        if self.lowercase:
-            text = text.lower()
         low, high = self.ngrams
         found: list[str] = []
         if self.chars:
-            for word in text.split():
+            for word in self.words(text):
                 found.extend(_char_grams(word, low, high))
             return found
-        tokens = re.findall(self.pattern, text)
+        tokens = re.findall(self.pattern, text.lower() if self.lowercase else text)
         for n in range(low, high + 1):
             found.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return found
@@ -188,7 +190,7 @@ class _Block:
             words.clear()  # a daemon meets new words for ever
         total, count = 0.0, 0
         low, high = self.view.ngrams
-        for word in (text.lower() if self.view.lowercase else text).split():
+        for word in self.view.words(text):
             known = words.get(word)
             if known is None:
                 grams = _char_grams(word, low, high)
