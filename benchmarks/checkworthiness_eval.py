@@ -25,8 +25,8 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from claimwatch.config import load_config
 from claimwatch.jobs.analyze import build_extractor
-from claimwatch.jobs.semantic import encode_claims
 from claimwatch.nlp.checkworthiness_model import load_checkworthiness_models
+from claimwatch.nlp.claim_vectors import encode_claims
 from claimwatch.nlp.embeddings import load_embedder
 
 DEFAULT = Path(__file__).parent / "data" / "checkworthiness.jsonl"

@@ -2,7 +2,7 @@
 cycle with nothing new against the first.
 
     .venv/bin/python benchmarks/cycle_bench.py [--feeds 80] [--entries 25] [--reps 3] [--processes 2] \
-        [--corpus generated|fixtures]
+        [--corpus generated|fixtures] [--matching meaning|words]
 
 The site: `--feeds` RSS feeds of `--entries` entries each, every entry an HTML article page (a nav bar, a
 headline, the article's paragraphs, a footer), served on loopback by a process of its own with
@@ -16,10 +16,13 @@ claimwatch encodes each distinct claim of a batch once, which flatters it (docs/
 - **naive script**: httpx (one keep-alive client) → feedparser → each page fetched → trafilatura →
   spaCy `nlp.pipe` over all texts (the shipped model, 1 process, batches of 16) → each article and its named
   entities inserted into SQLite, sequentially, as in a tutorial.
-- **claimwatch, first cycle**: `run_cycle` (the code `claimwatch run --once` runs) on a fresh SQLite store
-  with the bundled config (its topics, actors, watchlist and sentence model) and `[nlp] n_process` =
-  `--processes`: fetch, extract, store, match. The extraction pool is started inside the clock, as a cron
-  `run --once` pays it.
+- **claimwatch, first cycle**: `run_cycle(settings, factory)`, the call `claimwatch run --once` makes, on
+  a fresh SQLite store with the bundled config (its topics, actors, watchlist and sentence model) and
+  `[nlp] n_process` = `--processes`: fetch, extract, store, match. Everything a cron `run --once` loads is
+  loaded inside the clock (the extraction workers and their models, the sentence model); the naive
+  script's spaCy model is loaded before its clock starts. `--matching words` empties `[semantic] model`:
+  claims are then grouped and matched by their words only, and nobody embeds them (the embedding is about
+  40% of the CPU a first cycle spends).
 - **claimwatch, nothing new**: the same store's next cycle: every feed answers 304.
 
 Runs are interleaved (naive, first, nothing new) and repeated; medians and spread are printed, with the
@@ -46,8 +49,9 @@ from ingest_bench import serve
 
 from claimwatch.config import load_config
 from claimwatch.config.settings import FeedSettings, Settings
-from claimwatch.jobs.analyze import build_extractor, build_pool
+from claimwatch.jobs import semantic
 from claimwatch.jobs.cycle import run_cycle
+from claimwatch.nlp.embeddings import load_embedder
 from claimwatch.store.db import open_store
 
 HERE = Path(__file__).resolve().parent
@@ -116,18 +120,28 @@ def naive(base: str, feeds: range, nlp: spacy.language.Language, folder: Path) -
     return len(texts)
 
 
-def settings_for(base: str, feeds: range, folder: Path, processes: int) -> Settings:
+def settings_for(base: str, feeds: range, folder: Path, processes: int, matching: str = "meaning") -> Settings:
     settings = load_config()
+    semantic = settings.semantic if matching == "meaning" else settings.semantic.model_copy(update={"model": ""})
     return settings.model_copy(
         update={
             "feeds": [FeedSettings(name=f"Feed {f}", url=f"{base}/f/{f}", outlet=f"Outlet {f}") for f in feeds],
             "searches": [],  # the bundled news searches would reach the internet
             "fetch": settings.fetch.model_copy(update={"allow_private_addresses": True, "per_host_delay": 0.0}),
             "nlp": settings.nlp.model_copy(update={"n_process": processes}),
+            "semantic": semantic,
             "data_dir": folder,
             "database_url": f"sqlite:///{folder}/claimwatch.db",
         }
     )
+
+
+def cold() -> None:
+    """Forget what an earlier cycle of this process loaded (the sentence model, its indexes and watchlist
+    vectors), so every cycle pays what a cron `run --once` pays."""
+    load_embedder.cache_clear()
+    semantic._INDEXES.clear()
+    semantic._WORDINGS.clear()
 
 
 def main() -> None:
@@ -138,6 +152,12 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="claimwatch's [nlp] n_process")
     parser.add_argument(
         "--corpus", choices=("generated", "fixtures"), default="generated", help="distinct pages, or fixture bodies"
+    )
+    parser.add_argument(
+        "--matching",
+        choices=("meaning", "words"),
+        default="meaning",
+        help="the bundled config (grouping and matching by meaning), or words only ([semantic] model empty)",
     )
     args = parser.parse_args()
     if args.corpus == "generated":
@@ -151,10 +171,9 @@ def main() -> None:
     feeds = range(args.feeds)
     print(
         f"{args.feeds} feeds x {args.entries} entries = {args.feeds * args.entries} articles "
-        f"(~{words} words each, {args.corpus} corpus)"
+        f"(~{words} words each, {args.corpus} corpus, matching by {args.matching})"
     )
     nlp = spacy.load(load_config().nlp.model)
-    extractor = build_extractor(load_config())
     rates: dict[str, list[float]] = {"naive script": [], "claimwatch first cycle": [], "nothing new": []}
     for _rep in range(args.reps):
         with tempfile.TemporaryDirectory() as tmp:
@@ -162,19 +181,16 @@ def main() -> None:
             count = naive(base, feeds, nlp, Path(tmp))
             rates["naive script"].append(count / (time.perf_counter() - started))
         with tempfile.TemporaryDirectory() as tmp:
-            settings = settings_for(base, feeds, Path(tmp), args.processes)
+            settings = settings_for(base, feeds, Path(tmp), args.processes, args.matching)
             factory = open_store(settings.database_url)
+            cold()
             started = time.perf_counter()
-            pool = build_pool(settings)
-            try:
-                first = run_cycle(settings, factory, extractor=extractor, pool=pool)
-                first_seconds = time.perf_counter() - started
-                started = time.perf_counter()
-                second = run_cycle(settings, factory, extractor=extractor, pool=pool)
-                second_seconds = time.perf_counter() - started
-            finally:
-                if pool is not None:
-                    pool.close()
+            first = run_cycle(settings, factory)
+            first_seconds = time.perf_counter() - started
+            cold()
+            started = time.perf_counter()
+            second = run_cycle(settings, factory)
+            second_seconds = time.perf_counter() - started
             factory.kw["bind"].dispose()
             assert first.analysis.articles == count, (first.analysis.articles, count)
             assert second.new_articles == 0

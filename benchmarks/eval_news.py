@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 
 from claimwatch.config import load_config
 from claimwatch.jobs.analyze import build_extractor
-from claimwatch.jobs.semantic import encode_claims
+from claimwatch.nlp.claim_vectors import encode_claims
 from claimwatch.nlp.embeddings import Embedder, load_embedder
 from claimwatch.nlp.quotemarks import find_quotations
 

@@ -68,12 +68,13 @@ class Data:
     def __init__(self, texts: list[str], signals: list, vectors: np.ndarray, labels: np.ndarray) -> None:  # type: ignore[type-arg]
         self.texts, self.signals, self.vectors, self.labels = texts, signals, vectors, labels
 
-    def vectorizers(self, rows: np.ndarray) -> Vectorizers:
-        """Each view fitted for both forms of rows (the same vocabularies and IDF: only the rows differ)."""
+    def vectorizers(self, rows: np.ndarray, forms: tuple[str, ...] = (L2, TERMS)) -> Vectorizers:
+        """Each view fitted for each of `forms` of rows (the same vocabularies and IDF: only the rows
+        differ); a cross-validation fold fits only the form of the model it scores."""
         views = [view_texts(self.texts[i], self.signals[i]) for i in rows]
         return {
             form: {v.name: TfidfVectorizer(**v.sklearn_params(form)).fit([x[v.name] for x in views]) for v in VIEWS}
-            for form in (L2, TERMS)
+            for form in forms
         }
 
     def fit(self, vectorizers: Vectorizers, rows: np.ndarray, model: str) -> LogisticRegression:
@@ -95,7 +96,7 @@ class Data:
         return sp.hstack(blocks).tocsr()
 
     def scores(self, train: np.ndarray, test: np.ndarray, model: str) -> np.ndarray:
-        vectorizers = self.vectorizers(train)
+        vectorizers = self.vectorizers(train, (MODELS[model][0],))
         fitted = self.fit(vectorizers, train, model)
         return fitted.predict_proba(self.rows(vectorizers, test, model))[:, 1]
 

@@ -11,20 +11,24 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
+from claimwatch.nlp.claim_vectors import encode_claims
 from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.nlp.model import load_model
 from claimwatch.nlp.pool import ExtractionPool
-from claimwatch.store.analysis import KnownActors, pending_articles, save_extraction, sync_actor_aliases, sync_watchlist
+from claimwatch.store.analysis import pending_articles, save_extractions, sync_actor_aliases, sync_watchlist
 from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, utcnow
 from claimwatch.store.writes import exclusive_writes
 
-from .semantic import Semantic, encode_claims, groups_for
+from .semantic import Semantic, groups_for
 
 log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2  # how often the analysis looks for a full batch while the fetch is still storing articles
 
 
 @dataclass
@@ -75,7 +79,9 @@ def analyze_articles(
         with exclusive_writes(factory), transaction(factory) as session:
             sync_actor_aliases(session, settings.actors)
             sync_watchlist(session, settings.watchlist)
-        _analyze_batches(settings, factory, extractor, None, semantic, summary, pending, lambda _after: [], None, None)
+        _analyze_batches(
+            settings, factory, extractor, None, semantic, summary, pending, lambda _after, _wait: [], None, None
+        )
     if semantic is not None:
         semantic.save()
     return summary
@@ -90,22 +96,26 @@ def analyze_pending(
     stop: threading.Event | None = None,
     semantic: Semantic | None = None,
     pool: ExtractionPool | None = None,
+    fetched: threading.Event | None = None,
 ) -> AnalyzeSummary:
-    """Analyse every pending article, one batch at a time, each article committed on its own; when `stop`
-    is set, it returns after the article in hand. With `semantic`, claims are grouped by meaning too; with
-    `pool` (else one is started for this call when `[nlp] n_process` > 1) extraction runs on its workers."""
+    """Analyse every pending article, one batch at a time, each batch committed as one; when `stop` is set,
+    it returns after the batch in hand. With `semantic`, claims are grouped by meaning too; with
+    `pool` (else one is started for this call when `[nlp] n_process` > 1) extraction runs on its workers.
+    Until `fetched` is set, more articles are on their way: it waits for full batches instead of
+    returning (the cycle analyses the first articles while later feeds are still being fetched)."""
     summary = AnalyzeSummary()
-    pending = _pending_ids(factory, _batch(settings))
+    more = partial(_next_batch, factory, _batch(settings), fetched, stop)
+    pending = more(None, True)
     if not pending:
         return summary
-    extractor = extractor or build_extractor(settings)
     with transaction(factory) as session:
         sync_actor_aliases(session, settings.actors)
         sync_watchlist(session, settings.watchlist)
     own_pool = pool is None and settings.nlp.n_process > 1
     pool = build_pool(settings) if own_pool else pool
+    if pool is None:  # with a pool the workers parse: this process needs no model of its own
+        extractor = extractor or build_extractor(settings)
     try:
-        more = partial(_pending_ids, factory, _batch(settings))
         _analyze_batches(settings, factory, extractor, pool, semantic, summary, pending, more, on_article, stop)
     finally:
         if own_pool and pool is not None:
@@ -118,12 +128,12 @@ def analyze_pending(
 def _analyze_batches(
     settings: Settings,
     factory: sessionmaker[Session],
-    extractor: Extractor,
+    extractor: Extractor | None,
     pool: ExtractionPool | None,
     semantic: Semantic | None,
     summary: AnalyzeSummary,
     pending: list[tuple[int, str]],
-    next_batch: Callable[[int], list[tuple[int, str]]],
+    next_batch: Callable[[int, bool], list[tuple[int, str]]],
     on_article: Callable[[int], None] | None,
     stop: threading.Event | None,
 ) -> None:
@@ -132,60 +142,72 @@ def _analyze_batches(
 
     # The next batch is parsed (in a thread, or on the pool's workers) while this one is encoded and saved:
     # the parse leaves the second core mostly idle, and a pool's workers would otherwise wait for the parent.
+    def version() -> str:  # asked only for an empty text: a pool's workers answer it after their batch
+        return extractor.version if extractor is not None else pool.version if pool is not None else ""
+
     with ThreadPoolExecutor(1, thread_name_prefix="claimwatch-extract") as ahead:
-        extracting = ahead.submit(_safe_extract, extractor, pool, [text for _id, text in pending])
+        extracting = ahead.submit(_safe_extract, extractor, pool, semantic, [text for _id, text in pending])
         while pending and not stopped():
             started = time.monotonic()
-            extractions = extracting.result()
+            extractions, vectors = extracting.result()
             summary.extract_seconds += time.monotonic() - started
-            following = next_batch(pending[-1][0]) if not stopped() else []
+            # the next batch goes to the parser now if it is there; while the fetch is still filling it,
+            # after this one is saved
+            following = next_batch(pending[-1][0], False) if not stopped() else []
             if following:
-                extracting = ahead.submit(_safe_extract, extractor, pool, [text for _id, text in following])
-            started = time.monotonic()
-            vectors = encode_claims(semantic.embedder, extractions) if semantic is not None else None
-            summary.extract_seconds += time.monotonic() - started
+                extracting = ahead.submit(_safe_extract, extractor, pool, semantic, [text for _id, text in following])
+            if semantic is not None and vectors is None:  # one process: embed here while the thread parses
+                started = time.monotonic()
+                vectors = encode_claims(semantic.embedder, extractions)
+                summary.extract_seconds += time.monotonic() - started
             with exclusive_writes(factory):  # grouped against, and saved into, the store as it is now
-                _save_batch(
-                    settings, factory, extractor, semantic, vectors, summary, pending, extractions, on_article, stop
-                )
+                _save_batch(settings, factory, version, semantic, vectors, summary, pending, extractions, on_article)
+            if not following and not stopped():
+                following = next_batch(pending[-1][0], True)
+                if following:
+                    extracting = ahead.submit(
+                        _safe_extract, extractor, pool, semantic, [text for _id, text in following]
+                    )
             pending = following
 
 
 def _save_batch(
     settings: Settings,
     factory: sessionmaker[Session],
-    extractor: Extractor,
+    version: Callable[[], str],
     semantic: Semantic | None,
     vectors: dict[str, np.ndarray] | None,
     summary: AnalyzeSummary,
     pending: list[tuple[int, str]],
     extractions: list[Extraction | None],
     on_article: Callable[[int], None] | None,
-    stop: threading.Event | None,
 ) -> None:
     groups = groups_for(settings, factory, semantic, vectors) if semantic is not None and vectors is not None else None
-    known = KnownActors()
-    for (article_id, _text), extraction in zip(pending, extractions):
-        started = time.monotonic()
-        with transaction(factory) as session:
-            article = session.get(Article, article_id)
+    started = time.monotonic()
+    with transaction(factory) as session:  # the whole batch or none of it: a killed run redoes the batch
+        wanted = [article_id for article_id, _text in pending]
+        articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(wanted)))}
+        analysed, saved = [], []
+        for (article_id, _text), extraction in zip(pending, extractions):
+            article = articles.get(article_id)
             if article is None or article.analyzed_at is not None:
                 continue  # deleted, or analysed meanwhile by another worker running the same task
+            saved.append(article_id)
             if extraction is None:
                 # Nothing to analyse (empty text): mark it so it is not retried every cycle.
-                article.analyzed_at, article.extractor_version = utcnow(), f"{extractor.version}:empty"
+                article.analyzed_at, article.extractor_version = utcnow(), f"{version()}:empty"
                 summary.failed += 1
             else:
-                counts = save_extraction(session, article, extraction, groups, known)
-                summary.mentions += counts["mentions"]
-                summary.quotes += counts["quotes"]
-                summary.claims += counts["claims"]
-                summary.articles += 1
-        summary.store_seconds += time.monotonic() - started
-        if on_article:
+                analysed.append((article, extraction))
+        counts = save_extractions(session, analysed, groups)
+    summary.mentions += counts["mentions"]
+    summary.quotes += counts["quotes"]
+    summary.claims += counts["claims"]
+    summary.articles += len(analysed)
+    summary.store_seconds += time.monotonic() - started
+    if on_article:
+        for article_id in saved:
             on_article(article_id)
-        if stop is not None and stop.is_set():
-            break
 
 
 def _batch(settings: Settings) -> int:
@@ -193,12 +215,43 @@ def _batch(settings: Settings) -> int:
     return settings.nlp.batch_size * settings.nlp.n_process
 
 
-def _safe_extract(extractor: Extractor, pool: ExtractionPool | None, texts: list[str]) -> list[Extraction | None]:
-    """One extraction per text, None for an empty text, parsing the rest in one batch (on the pool's
-    workers when there is one)."""
+def _safe_extract(
+    extractor: Extractor | None, pool: ExtractionPool | None, semantic: Semantic | None, texts: list[str]
+) -> tuple[list[Extraction | None], dict[str, np.ndarray] | None]:
+    """One extraction per text, None for an empty text, parsing the rest in one batch; on the pool's workers
+    when there is one, which then also embed the claims (else the vectors are None: the caller embeds)."""
     present = [t for t in texts if t.strip()]
-    results = iter(pool.extract_many(present) if pool is not None else extractor.extract_many(present))
-    return [next(results) if t.strip() else None for t in texts]
+    vectors = None
+    if pool is None:
+        assert extractor is not None, "one process needs an extractor"
+        done = extractor.extract_many(present)
+    elif semantic is None:
+        done = pool.extract_many(present)
+    else:
+        done, vectors = pool.extract_and_encode(present, semantic.embedder)
+    results = iter(done)
+    return [next(results) if t.strip() else None for t in texts], vectors
+
+
+def _next_batch(
+    factory: sessionmaker[Session],
+    limit: int,
+    fetched: threading.Event | None,
+    stop: threading.Event | None,
+    after: int | None,
+    wait: bool,
+) -> list[tuple[int, str]]:
+    """The next `limit` pending articles after id `after`; fewer only once nothing more is being fetched.
+    Until then, it waits for a full batch, or (`wait` false) returns none."""
+    while True:
+        final = fetched is None or fetched.is_set()  # read before the look-up: what it then stored is seen
+        batch = _pending_ids(factory, limit, after)
+        if len(batch) >= limit or final or (stop is not None and stop.is_set()):
+            return batch
+        if not wait:
+            return []
+        assert fetched is not None  # else `final`
+        fetched.wait(POLL_SECONDS)
 
 
 def _pending_ids(factory: sessionmaker[Session], limit: int, after: int | None = None) -> list[tuple[int, str]]:

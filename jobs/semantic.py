@@ -15,12 +15,10 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config.settings import Settings
-from claimwatch.nlp.checkworthiness_model import load_checkworthiness_models
 from claimwatch.nlp.embeddings import Embedder, active_embedder
-from claimwatch.nlp.extract import Extraction
-from claimwatch.store.analysis import MeaningGroups
 from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import Matching
+from claimwatch.store.grouping import MeaningGroups
 from claimwatch.store.models import ClaimVector, FactCheckVector
 from claimwatch.store.vector_index import VectorIndex
 from claimwatch.store.vectors import missing_vectors, store_vectors
@@ -76,17 +74,6 @@ def matching_for(settings: Settings, semantic: Semantic | None) -> Matching:
         word_weight=settings.semantic.word_weight,
         candidates=settings.semantic.candidates,
     )
-
-
-def encode_claims(embedder: Embedder, extractions: Sequence[Extraction | None]) -> dict[str, np.ndarray]:
-    """The vector of each distinct claim proposition (what grouping by meaning and matching compare), and
-    every claim rescored by the check-worthiness model that also reads it."""
-    claims = [c for extraction in extractions if extraction for c in extraction.claims]
-    vectors = embedder.encode_texts(c.proposition for c in claims)
-    model = load_checkworthiness_models().semantic
-    if model.embedding == embedder.name:  # weights trained with another embedding model would misread it
-        model.rescore(extractions, vectors)
-    return vectors
 
 
 _WORDINGS: dict[tuple[str, str], np.ndarray] = {}  # (model, watchlist wording) → its vector, for the process

@@ -2,18 +2,25 @@
 as the pool (the daemon keeps one for its whole life), instead of spaCy's `n_process`, which starts a new
 pool of processes for every batch.
 
-Workers are started with `spawn`: the parent may already hold torch's threads (sentence embeddings), which
-a forked child must not inherit.
+With grouping by meaning on, each worker also embeds the claims it extracted (nlp/claim_vectors.py), so
+the parent only stores. Workers are started with `spawn`: the parent may already hold BLAS threads
+(sentence embeddings), which a forked child must not inherit.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
+from threadpoolctl import threadpool_limits
+
 from claimwatch.config.settings import ActorSettings, WatchlistClaim
 
+from .claim_vectors import encode_claims
+from .embeddings import Embedder, load_embedder
 from .extract import Extraction, Extractor
 from .model import load_model
 
@@ -22,12 +29,23 @@ _extractor: Extractor | None = None
 
 def _start(model: str, actors: Sequence[ActorSettings], watchlist: Sequence[WatchlistClaim], batch_size: int) -> None:
     global _extractor
+    # A worker is one core's worth of work: BLAS threads of its own (the embedding's matrix products) would
+    # fight the other workers for the cores (measured on 2 cores: a cycle took 60 s with them, 44 s without).
+    threadpool_limits(limits=1)
     _extractor = Extractor(load_model(model), actors, watchlist, batch_size=batch_size)
 
 
-def _extract(texts: list[str]) -> list[Extraction]:
+def _extract(texts: list[str], embedding: tuple[str, int] | None) -> tuple[list[Extraction], dict[str, np.ndarray]]:
     assert _extractor is not None, "worker not started"
-    return list(_extractor.extract_many(texts))
+    extractions = list(_extractor.extract_many(texts))
+    if embedding is None:
+        return extractions, {}
+    return extractions, encode_claims(load_embedder(*embedding), extractions)
+
+
+def _version() -> str:
+    assert _extractor is not None, "worker not started"
+    return _extractor.version
 
 
 class ExtractionPool:
@@ -51,13 +69,39 @@ class ExtractionPool:
             initargs=(model, list(actors), list(watchlist), batch_size),
         )
 
+    @functools.cached_property
+    def version(self) -> str:
+        """The workers' extractor version (what an article analysed by them records), asked of one once: the
+        parent need not load a model of its own to know it."""
+        return self._executor.submit(_version).result()
+
     def extract_many(self, texts: Sequence[str]) -> list[Extraction]:
         """Extractions of non-empty `texts`, in order; each worker takes an equal, contiguous share."""
+        return self._run(texts, None)[0]
+
+    def extract_and_encode(
+        self, texts: Sequence[str], embedder: Embedder
+    ) -> tuple[list[Extraction], dict[str, np.ndarray]]:
+        """`extract_many`, and the vector of every claim proposition (`encode_claims`), computed by the
+        worker that parsed it: parsing and embedding then share the cores evenly."""
+        return self._run(texts, (embedder.name, embedder.batch_size))
+
+    def _run(
+        self, texts: Sequence[str], embedding: tuple[str, int] | None
+    ) -> tuple[list[Extraction], dict[str, np.ndarray]]:
         if not texts:
-            return []
+            return [], {}
         share = -(-len(texts) // self.processes)
-        futures = [self._executor.submit(_extract, list(texts[i : i + share])) for i in range(0, len(texts), share)]
-        return [extraction for future in futures for extraction in future.result()]
+        futures = [
+            self._executor.submit(_extract, list(texts[i : i + share]), embedding) for i in range(0, len(texts), share)
+        ]
+        extractions: list[Extraction] = []
+        vectors: dict[str, np.ndarray] = {}
+        for future in futures:
+            done, encoded = future.result()
+            extractions += done
+            vectors.update(encoded)
+        return extractions, vectors
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from .factchecks import ClaimNotFound, refresh_status
+from .grouping import normalize_claim
 from .models import Actor, Article, Claim, ClaimEdit, ClaimFactCheck, ClaimOccurrence
 
 
@@ -96,8 +97,6 @@ def split_claim(
     session: Session, claim_id: int, occurrence_ids: Sequence[int], *, text: str, note: str | None, by: str
 ) -> Claim:
     """Move the given occurrences of a claim to a new claim worded `text`, and record the edit."""
-    from .analysis import normalize_claim
-
     source = _claim(session, claim_id)
     wanted = set(occurrence_ids)
     found = set(

@@ -211,7 +211,7 @@ class Quote(Base):
 class Claim(Base):
     __tablename__ = "claims"
     __table_args__ = (
-        # grouping looks claims up by (normalized, watchlist_key IS NULL) for every extracted claim
+        # grouping looks a batch's claims up by normalized IN (...) (store/grouping.py)
         Index("ix_claims_normalized_watchlist", "normalized", "watchlist_key"),
         {"comment": "Canonical claims: one row per proposition, however often it recurs."},
     )

@@ -107,6 +107,18 @@ class VectorIndex:
         found = self._index.search(np.asarray(vector, dtype=np.float32), min(k, len(self._index)))
         return [(int(key), 1.0 - float(distance)) for key, distance in zip(found.keys, found.distances)]
 
+    def search_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """`search` for each row of `vectors`, in one call (usearch spreads the rows over its threads)."""
+        if len(self._index) == 0 or len(vectors) == 0:
+            return [[] for _row in vectors]
+        if len(vectors) == 1:
+            return [self.search(vectors[0], k)]
+        found = self._index.search(np.asarray(vectors, dtype=np.float32), min(k, len(self._index)), threads=0)
+        return [
+            [(int(key), 1.0 - float(distance)) for key, distance in zip(keys[:count], distances[:count])]
+            for keys, distances, count in zip(found.keys, found.distances, found.counts)
+        ]
+
     def _load_cache(self) -> None:
         if self._path is None or not self._path.exists():
             return

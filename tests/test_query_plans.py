@@ -114,7 +114,9 @@ def test_a_cycle_records_its_stages_and_refreshes_statistics(
         run = session.scalars(select(JobRun).where(JobRun.job == "cycle")).one()
         stages = {stage: run.summary[f"{stage}_seconds"] for stage in STAGES}
         assert all(seconds >= 0 for seconds in stages.values()) and stages["extract"] > 0
-        assert sum(stages.values()) <= run.summary["seconds"] + 0.5
+        # the fetch overlaps the analysis; extract, store and match follow each other
+        assert stages["fetch"] <= run.summary["seconds"] + 0.5
+        assert stages["extract"] + stages["store"] + stages["match"] <= run.summary["seconds"] + 0.5
         if session.get_bind().dialect.name == "sqlite":  # the first cycle grew every table: ANALYZE ran
             analysed = session.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars().all()
         else:
@@ -130,7 +132,7 @@ def test_claim_grouping_lookup_uses_its_composite_index(
 ) -> None:
     """Not the unique watchlist index: its NULLs are nearly every row, so a search on it reads them all."""
     recorded = _recorded(factory, tmp_path, db_url)
-    lookups = [(s, p) for s, p in recorded if "claims.normalized =" in s and "watchlist_key IS NULL" in s]
+    lookups = [(s, p) for s, p in recorded if "claims.normalized IN" in s]
     assert lookups
     _as_if_large(factory)
     with factory.kw["bind"].connect() as conn:

@@ -19,7 +19,7 @@ from claimwatch.jobs.factchecks import FactCheckSummary, import_file, match_all
 from claimwatch.jobs.semantic import Semantic, embed_missing, groups_for, matching_for, semantic_for
 from claimwatch.nlp.claims import Claim as ExtractedClaim
 from claimwatch.nlp.extract import Extraction
-from claimwatch.store.analysis import save_extraction
+from claimwatch.store.analysis import save_extractions
 from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import decide_link, rank_factchecks
 from claimwatch.store.models import Article, Claim, ClaimFactCheck, ClaimOccurrence, ClaimVector, FactCheck
@@ -66,7 +66,7 @@ def _save_claims(
     groups = groups_for(settings, factory, semantic, semantic.embedder.encode_texts(texts))
     with transaction(factory) as session:
         article = _article(session, outlet, len(texts))
-        save_extraction(session, article, extraction, groups)
+        save_extractions(session, [(article, extraction)], groups)
 
 
 def test_three_wordings_from_three_outlets_are_one_claim_and_a_negation_stays_apart(
@@ -214,7 +214,8 @@ def test_vector_index_follows_deletions_and_reuses_its_cache(
     factory: sessionmaker[Session], settings: Settings, semantic: Semantic, db_url: str
 ) -> None:
     texts = ["Ukraine received 350 billion dollars in American military aid", "Zelensky signed the minerals deal"]
-    _save_claims(factory, settings, semantic, "wire", texts)
+    _save_claims(factory, settings, semantic, "wire", texts[:1])
+    _save_claims(factory, settings, semantic, "daily", texts[1:])
     semantic.save()
     fresh = VectorIndex(
         ClaimVector,
@@ -224,7 +225,7 @@ def test_vector_index_follows_deletions_and_reuses_its_cache(
         cache_dir=settings.data_dir / "vectors",
     )
     with factory() as session:
-        # the cache holds the first claim (the index had read it when the second was grouped): one row read
+        # the cache holds the first claim (the index read it when the second batch was grouped): one row read
         assert fresh.sync(session) == 1 and len(fresh) == 2
     with transaction(factory) as session:
         session.delete(session.scalars(select(Claim).where(Claim.text == texts[1])).one())

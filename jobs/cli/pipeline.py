@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config import Settings, load_config
 from claimwatch.ingest.search import all_feeds
+from claimwatch.nlp.claim_vectors import encode_claims
 from claimwatch.nlp.embeddings import active_embedder, matching_mode
 from claimwatch.nlp.extract import ExtractionInputError
 from claimwatch.store.analysis import mark_outdated, sync_actor_aliases, sync_watchlist
@@ -37,7 +38,7 @@ from ..demo import demo_settings, serve_corpus
 from ..fetch import FeedOutcome, fetch_feeds
 from ..lock import LockHeld, store_lock
 from ..scheduler import Daemon, next_fire, triggers
-from ..semantic import encode_claims, semantic_for
+from ..semantic import semantic_for
 from .common import (
     EXIT_FAILED,
     EXIT_INPUT,

@@ -1,0 +1,180 @@
+"""Which canonical claim each extracted claim joins: its watchlist claim, the stored claim with the same
+content words, the nearest stored claim by meaning, or a new one.
+
+A batch of claims is grouped at once, under the store's writer lock (store/writes.py): one look-up per kind
+for the whole batch (watchlist keys, word keys, a batched nearest-neighbour search), and the claims the
+batch itself creates are searched in memory, so the tenth wire copy of a new claim in one batch joins the
+first. The decisions are the same as one claim at a time; the round trips are not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from claimwatch.nlp.claims import Claim as ExtractedClaim
+from claimwatch.nlp.matching import figures, same_proposition, terms
+
+from .models import Claim, ClaimVector
+from .vector_index import VectorIndex
+from .vectors import store_vectors
+
+NEAREST_CLAIMS = 5  # canonical claims looked at when grouping a new wording by meaning
+IN_CHUNK = 500  # values per IN (...) look-up: far below either backend's parameter limit
+
+
+def normalize_claim(text: str) -> str:
+    """The grouping key of a claim: its content terms, synonyms merged, and its figures, in sorted order, so
+    that "Kyiv began the war" and "the war was started by Ukraine" share one canonical claim while "350
+    billion" and "100 billion" do not."""
+    key = sorted(set(terms(text)) | figures(text))
+    return " ".join(key)[:500] or " ".join(re.findall(r"\w+", text.casefold()))[:500]
+
+
+@dataclass(frozen=True)
+class MeaningGroups:
+    """What grouping by meaning needs while extractions are saved: the canonical claims' vector index, the
+    watchlist's vectors (claim and paraphrases), the threshold, and the vector of every claim text about
+    to be saved (computed before the transaction, in one batch)."""
+
+    index: VectorIndex
+    model: str
+    threshold: float
+    watchlist: Sequence[tuple[str, np.ndarray, str]]  # key, vector of the claim or a paraphrase, its wording
+    vectors: Mapping[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """The canonical claim of one extracted claim, and how it was found."""
+
+    claim: Claim
+    how: str  # watchlist | words | meaning | new
+    score: float | None
+
+
+def chunks(values: Iterable[object], size: int = IN_CHUNK) -> Iterable[list[object]]:
+    """`values` in lists of at most `size`, for IN (...) look-ups."""
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def group_claims(session: Session, found: Sequence[ExtractedClaim], groups: MeaningGroups | None) -> list[Grouped]:
+    """The canonical claim of each of `found`, in order, creating (and flushing) those that are new; new
+    claims with a vector get it stored, so the next batch finds them by meaning."""
+    batch = _Batch(session, found, groups)
+    grouped = [batch.group(claim) for claim in found]
+    batch.store_new()
+    return grouped
+
+
+class _Batch:
+    """One batch's look-ups, made up front, and the claims it creates."""
+
+    def __init__(self, session: Session, found: Sequence[ExtractedClaim], groups: MeaningGroups | None) -> None:
+        self.session, self.groups = session, groups
+        listed_keys = {c.watchlist for c in found if c.watchlist}
+        if groups is not None:
+            listed_keys |= {key for key, _vector, _wording in groups.watchlist}
+        self.listed = self._by(Claim.watchlist_key, listed_keys, listed=True)
+        self.keys = {c.proposition: normalize_claim(c.proposition) for c in found}
+        self.by_words = self._by(Claim.normalized, set(self.keys.values()), listed=False)
+        self.nearest = self._search_index(found)
+        self.new_by_words: dict[str, Claim] = {}
+        dimensions = groups.index.dimensions if groups is not None else 0
+        self.new_vectors = np.zeros((len(found), dimensions), dtype=np.float32)
+        self.new_owners: list[Claim] = []
+
+    def _by(self, column, values: set[str], *, listed: bool) -> dict[str, Claim]:  # type: ignore[no-untyped-def]
+        """Claims whose `column` is one of `values`, by that value; the oldest wins. By words, watchlist
+        claims are left out in Python: a `watchlist_key IS NULL` term would lead SQLite to the unique
+        watchlist index, whose NULLs are nearly every row, instead of (normalized, watchlist_key)."""
+        found: dict[str, Claim] = {}
+        for chunk in chunks(sorted(values)):
+            rows = sorted(self.session.scalars(select(Claim).where(column.in_(chunk))), key=lambda c: c.id)
+            for claim in rows:
+                if listed:
+                    found.setdefault(claim.watchlist_key, claim)
+                elif claim.watchlist_key is None:
+                    found.setdefault(claim.normalized, claim)
+        return found
+
+    def _search_index(self, found: Sequence[ExtractedClaim]) -> dict[str, list[tuple[Claim, float]]]:
+        """Stored claims near each proposition not already grouped by key or words, at or above the
+        threshold, nearest first: one batched search, one look-up of the claims it names."""
+        groups = self.groups
+        if groups is None:
+            return {}
+        texts = list(
+            dict.fromkeys(
+                c.proposition
+                for c in found
+                if not (c.watchlist and c.watchlist in self.listed)
+                and self.keys[c.proposition] not in self.by_words
+                and c.proposition in groups.vectors
+            )
+        )
+        if not texts:
+            return {}
+        groups.index.sync(self.session, check=False)  # what earlier batches stored since the job's full check
+        hits = groups.index.search_many(np.stack([groups.vectors[t] for t in texts]), NEAREST_CLAIMS)
+        wanted = {claim_id for row in hits for claim_id, cosine in row if cosine >= groups.threshold}
+        claims: dict[int, Claim] = {}
+        for chunk in chunks(sorted(wanted)):
+            claims.update((c.id, c) for c in self.session.scalars(select(Claim).where(Claim.id.in_(chunk))))
+        return {
+            text: [(claims[i], cosine) for i, cosine in row if cosine >= groups.threshold and i in claims]
+            for text, row in zip(texts, hits)
+        }
+
+    def group(self, found: ExtractedClaim) -> Grouped:
+        if found.watchlist and found.watchlist in self.listed:
+            return Grouped(self.listed[found.watchlist], "watchlist", 1.0)
+        key = self.keys[found.proposition]
+        same = self.by_words.get(key) or self.new_by_words.get(key)
+        if same is not None:
+            return Grouped(same, "words", 1.0)
+        vector = self.groups.vectors.get(found.proposition) if self.groups is not None else None
+        if vector is not None:
+            near = self._nearest(found.proposition, vector)
+            if near is not None:
+                return near
+        claim = Claim(text=found.proposition, normalized=key)
+        self.session.add(claim)
+        self.new_by_words[key] = claim
+        if vector is not None:
+            self.new_vectors[len(self.new_owners)] = vector
+            self.new_owners.append(claim)
+        return Grouped(claim, "new", None)
+
+    def _nearest(self, text: str, vector: np.ndarray) -> Grouped | None:
+        groups = self.groups
+        assert groups is not None
+        listed = [(key, float(v @ vector)) for key, v, wording in groups.watchlist if same_proposition(text, wording)]
+        best = max(listed, key=lambda pair: pair[1], default=None)
+        if best is not None and best[1] >= groups.threshold and best[0] in self.listed:
+            return Grouped(self.listed[best[0]], "watchlist", round(best[1], 4))
+        # the stored claims near it, and those this batch created: the nearest that says the same thing
+        candidates = list(self.nearest.get(text, []))
+        if self.new_owners:
+            cosines = self.new_vectors[: len(self.new_owners)] @ vector
+            candidates += [(self.new_owners[i], float(cosines[i])) for i in np.flatnonzero(cosines >= groups.threshold)]
+        for claim, cosine in sorted(candidates, key=lambda pair: -pair[1]):
+            if same_proposition(text, claim.text):
+                return Grouped(claim, "meaning", round(cosine, 4))
+        return None
+
+    def store_new(self) -> None:
+        """Insert the batch's new claims together, and the vectors of those that have one."""
+        if not self.new_by_words:
+            return
+        self.session.flush()
+        if self.groups is not None and self.new_owners:
+            items = [(claim.id, claim.text) for claim in self.new_owners]
+            store_vectors(self.session, ClaimVector, self.groups.model, items, self.new_vectors[: len(items)])
