@@ -9,9 +9,9 @@ quote per article — first 1,000 articles, then grown to `--articles`. At each 
 (`run_cycle`: fetch, extract, store, match; words-only matching, so that embedding the synthetic claims
 does not swamp it) runs `--runs` times, each over 48 new articles from feeds served on loopback (in a
 process of its own, TCP_NODELAY), and the seconds per new article of fetch + extract + store (the cycle's
-wall time up to its match stage) are printed with their spread. Then every common question runs 7 times and its median and p95 (nearest rank) are
-printed; list questions are timed as a browser shows them, to their first 100 rows. Statistics are
-refreshed after each bulk load, as `claimwatch` does after imports.
+wall time up to its match stage) are printed with their spread. Then every common question runs 7 times
+and its median and p95 (nearest rank) are printed; list questions are timed as a browser shows them, to
+their first 100 rows. Statistics are refreshed after each bulk load, as `claimwatch` does after imports.
 """
 
 from __future__ import annotations
