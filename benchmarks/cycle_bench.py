@@ -21,8 +21,8 @@ claimwatch encodes each distinct claim of a batch once, which flatters it (docs/
   `[nlp] n_process` = `--processes`: fetch, extract, store, match. Everything a cron `run --once` loads is
   loaded inside the clock (the extraction workers and their models, the sentence model); the naive
   script's spaCy model is loaded before its clock starts. `--matching words` empties `[semantic] model`:
-  claims are then grouped and matched by their words only, and nobody embeds them (the embedding is about
-  40% of the CPU a first cycle spends).
+  claims are then grouped and matched by their words only, and nobody embeds them (embedding took over a
+  third of a first cycle's CPU when profiled: 23 of ~64 s).
 - **claimwatch, nothing new**: the same store's next cycle: every feed answers 304.
 
 Runs are interleaved (naive, first, nothing new) and repeated; medians and spread are printed, with the

@@ -140,11 +140,11 @@ def _analyze_batches(
     def stopped() -> bool:
         return stop is not None and stop.is_set()
 
-    # The next batch is parsed (in a thread, or on the pool's workers) while this one is encoded and saved:
-    # the parse leaves the second core mostly idle, and a pool's workers would otherwise wait for the parent.
     def version() -> str:  # asked only for an empty text: a pool's workers answer it after their batch
         return extractor.version if extractor is not None else pool.version if pool is not None else ""
 
+    # The next batch is parsed (in a thread, or on the pool's workers) while this one is encoded and saved:
+    # the parse leaves the second core mostly idle, and a pool's workers would otherwise wait for the parent.
     with ThreadPoolExecutor(1, thread_name_prefix="claimwatch-extract") as ahead:
         extracting = ahead.submit(_safe_extract, extractor, pool, semantic, [text for _id, text in pending])
         while pending and not stopped():

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +19,7 @@ from claimwatch.ingest.factcheck_import import ImportErrors, read_factchecks
 from claimwatch.ingest.http import Fetcher
 from claimwatch.ingest.ratings import RatingScale
 from claimwatch.ingest.search import topic_query
+from claimwatch.store.batches import batched
 from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import (
     claims_to_match,
@@ -52,13 +52,6 @@ class FactCheckSummary:
     embedded: int = 0
     matched_claims: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of `size` items (the last may be shorter); itertools.batched arrives with Python 3.12."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def api_queries(settings: Settings) -> list[str]:

@@ -18,35 +18,16 @@ from sqlalchemy.orm import Session
 from claimwatch.config.settings import ActorSettings, WatchlistClaim
 from claimwatch.nlp.extract import Extraction
 
-from .grouping import MeaningGroups, chunks, group_claims, normalize_claim
+from .batches import IN_CHUNK, batched
+from .grouping import MeaningGroups, group_claims, normalize_claim
 from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, ClaimVector, Mention, Quote, utcnow
 from .vectors import drop_vectors
 
 
-def _actor(session: Session, name: str, type_: str) -> Actor:
-    actor = session.scalars(select(Actor).where(Actor.name == name, Actor.type == type_)).first()
-    if actor is None:
-        actor = Actor(name=name, type=type_)
-        session.add(actor)
-        session.flush()
-    return actor
-
-
-def _alias(session: Session, actor: Actor, alias: str, origin: str) -> None:
-    exists = session.scalars(
-        select(ActorAlias.id).where(ActorAlias.actor_id == actor.id, ActorAlias.alias == alias)
-    ).first()
-    if exists is None:
-        session.add(ActorAlias(actor_id=actor.id, alias=alias, origin=origin))
-        session.flush()
-
-
 def sync_actor_aliases(session: Session, actors: Sequence[ActorSettings]) -> None:
     """Make the config's alias table visible in SQL (actors and actor_aliases)."""
-    for configured in actors:
-        actor = _actor(session, configured.name, configured.type)
-        for alias in configured.aliases:
-            _alias(session, actor, alias, "config")
+    ids = _actor_ids(session, {(configured.name, configured.type) for configured in actors})
+    _add_aliases(session, {(ids[(c.name, c.type)], alias) for c in actors for alias in c.aliases}, "config")
 
 
 def sync_watchlist(session: Session, watchlist: Sequence[WatchlistClaim]) -> None:
@@ -119,10 +100,22 @@ def save_extractions(
         return {"mentions": 0, "quotes": 0, "claims": 0}
     ids = [article.id for article, _extraction in analysed]
     for model in (Mention, Quote, ClaimOccurrence):
-        for chunk in chunks(ids):
+        for chunk in batched(ids, IN_CHUNK):
             session.execute(delete(model).where(model.article_id.in_(chunk)))
     grouped = iter(group_claims(session, [c for _a, e in analysed for c in e.claims], groups))
-    actor_ids = _actor_ids(session, analysed)
+    actor_ids = _actor_ids(session, {(a.name, a.type) for _article, e in analysed for a in e.actors})
+    # every other name the text used for an actor (a mention's wording) is recorded as its alias
+    _add_aliases(
+        session,
+        {
+            (actor_ids[(a.name, a.type)], m.text)
+            for _art, e in analysed
+            for a in e.actors
+            for m in a.mentions
+            if m.text != a.name
+        },
+        "text",
+    )
     mentions: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
     occurrences: list[dict[str, Any]] = []
@@ -201,12 +194,11 @@ def save_extractions(
     return {"mentions": len(mentions), "quotes": len(quotes), "claims": len(occurrences)}
 
 
-def _actor_ids(session: Session, analysed: Sequence[tuple[Article, Extraction]]) -> dict[tuple[str, str], int]:
-    """The id of every actor the batch mentions, by (name, type), inserting those not stored yet, and every
-    other name the text used for one (a mention's wording) recorded as its alias."""
-    wanted = {(a.name, a.type) for _article, e in analysed for a in e.actors}
+def _actor_ids(session: Session, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The id of each (name, type) in `wanted`, inserting the actors not stored yet: one look-up per
+    IN chunk, one multi-row INSERT."""
     ids: dict[tuple[str, str], int] = {}
-    for chunk in chunks(sorted({name for name, _type in wanted})):
+    for chunk in batched(sorted({name for name, _type in wanted}), IN_CHUNK):
         rows = session.execute(select(Actor.id, Actor.name, Actor.type).where(Actor.name.in_(chunk)))
         ids.update(((name, type_), actor_id) for actor_id, name, type_ in rows if (name, type_) in wanted)
     missing = sorted(wanted - ids.keys())
@@ -215,18 +207,15 @@ def _actor_ids(session: Session, analysed: Sequence[tuple[Article, Extraction]])
             insert(Actor).returning(Actor.id, Actor.name, Actor.type), [{"name": n, "type": t} for n, t in missing]
         )
         ids.update(((name, type_), actor_id) for actor_id, name, type_ in rows)
-    aliases = {
-        (ids[(a.name, a.type)], m.text)
-        for _article, e in analysed
-        for a in e.actors
-        for m in a.mentions
-        if m.text != a.name
-    }
+    return ids
+
+
+def _add_aliases(session: Session, aliases: set[tuple[int, str]], origin: str) -> None:
+    """Record each (actor id, alias) not stored yet, with where it came from (config | text)."""
     known: set[tuple[int, str]] = set()
-    for chunk in chunks(sorted({alias for _id, alias in aliases})):
+    for chunk in batched(sorted({alias for _id, alias in aliases}), IN_CHUNK):
         rows = session.execute(select(ActorAlias.actor_id, ActorAlias.alias).where(ActorAlias.alias.in_(chunk)))
         known.update((actor_id, alias) for actor_id, alias in rows)
     fresh = sorted(aliases - known)
     if fresh:
-        session.execute(insert(ActorAlias), [{"actor_id": i, "alias": a, "origin": "text"} for i, a in fresh])
-    return ids
+        session.execute(insert(ActorAlias), [{"actor_id": i, "alias": a, "origin": origin} for i, a in fresh])

@@ -10,7 +10,7 @@ first. The decisions are the same as one claim at a time; the round trips are no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from claimwatch.nlp.claims import Claim as ExtractedClaim
 from claimwatch.nlp.matching import figures, same_proposition, terms
 
+from .batches import IN_CHUNK, batched
 from .models import Claim, ClaimVector
 from .vector_index import VectorIndex
 from .vectors import store_vectors
 
 NEAREST_CLAIMS = 5  # canonical claims looked at when grouping a new wording by meaning
-IN_CHUNK = 500  # values per IN (...) look-up: far below either backend's parameter limit
 
 
 def normalize_claim(text: str) -> str:
@@ -56,13 +56,6 @@ class Grouped:
     claim: Claim
     how: str  # watchlist | words | meaning | new
     score: float | None
-
-
-def chunks(values: Iterable[object], size: int = IN_CHUNK) -> Iterable[list[object]]:
-    """`values` in lists of at most `size`, for IN (...) look-ups."""
-    items = list(values)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def group_claims(session: Session, found: Sequence[ExtractedClaim], groups: MeaningGroups | None) -> list[Grouped]:
@@ -96,7 +89,7 @@ class _Batch:
         claims are left out in Python: a `watchlist_key IS NULL` term would lead SQLite to the unique
         watchlist index, whose NULLs are nearly every row, instead of (normalized, watchlist_key)."""
         found: dict[str, Claim] = {}
-        for chunk in chunks(sorted(values)):
+        for chunk in batched(sorted(values), IN_CHUNK):
             rows = sorted(self.session.scalars(select(Claim).where(column.in_(chunk))), key=lambda c: c.id)
             for claim in rows:
                 if listed:
@@ -126,7 +119,7 @@ class _Batch:
         hits = groups.index.search_many(np.stack([groups.vectors[t] for t in texts]), NEAREST_CLAIMS)
         wanted = {claim_id for row in hits for claim_id, cosine in row if cosine >= groups.threshold}
         claims: dict[int, Claim] = {}
-        for chunk in chunks(sorted(wanted)):
+        for chunk in batched(sorted(wanted), IN_CHUNK):
             claims.update((c.id, c) for c in self.session.scalars(select(Claim).where(Claim.id.in_(chunk))))
         return {
             text: [(claims[i], cosine) for i, cosine in row if cosine >= groups.threshold and i in claims]
