@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
+from claimwatch.store.claim_counts import recount_claims
 from claimwatch.store.db import open_store
 from claimwatch.store.models import Actor, Article, Claim, ClaimOccurrence, Mention, Quote
 
@@ -139,4 +140,5 @@ def load_synthetic(
                         for i in batch
                     ],
                 )  # fmt: skip
+        recount_claims(session)  # what the cycle keeps on write, set once for the bulk load
     factory.kw["bind"].dispose()

@@ -3,8 +3,9 @@ article.
 
 Saving an article's extraction replaces what an earlier run stored for it, so re-analysis after an
 extractor upgrade never leaves two versions side by side. A batch of articles is saved set-based: one
-look-up of its actors, one of its aliases, one grouping of its claims (store/grouping.py), and its rows
-in multi-row INSERTs, under the store's writer lock, so nobody adds an actor or a claim meanwhile.
+look-up of its actors, one of its aliases, one grouping of its claims (store/grouping.py), its rows in
+multi-row INSERTs and one recount of the claims it touched (store/claim_counts.py), under the store's
+writer lock, so nobody adds an actor or a claim or moves an occurrence meanwhile.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from claimwatch.config.settings import ActorSettings, WatchlistClaim
 from claimwatch.nlp.extract import Extraction
 
 from .batches import IN_CHUNK, batched
+from .claim_counts import recount_claims
 from .grouping import MeaningGroups, group_claims, normalize_claim
 from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, ClaimVector, Mention, Quote, utcnow
+from .tallies import OccurrenceKey, tally_batch
 from .vectors import drop_vectors
 
 
@@ -99,9 +102,22 @@ def save_extractions(
     if not analysed:
         return {"mentions": 0, "quotes": 0, "claims": 0}
     ids = [article.id for article, _extraction in analysed]
-    for model in (Mention, Quote, ClaimOccurrence):
-        for chunk in batched(ids, IN_CHUNK):
-            session.execute(delete(model).where(model.article_id.in_(chunk)))
+    recount: set[int] = set()  # claims that lose or gain occurrences (store/claim_counts.py)
+    removed_mentions: list[tuple[int, int]] = []  # what the tallies lose (store/tallies.py)
+    removed_occurrences: list[OccurrenceKey] = []
+    for chunk in batched(ids, IN_CHUNK):
+        mentions_gone = delete(Mention).where(Mention.article_id.in_(chunk))
+        removed_mentions += [
+            (a, m) for a, m in session.execute(mentions_gone.returning(Mention.article_id, Mention.actor_id))
+        ]
+        session.execute(delete(Quote).where(Quote.article_id.in_(chunk)))
+        occurrences_gone = delete(ClaimOccurrence).where(ClaimOccurrence.article_id.in_(chunk))
+        o = ClaimOccurrence
+        for claim_id, actor_id, words, framing in session.execute(
+            occurrences_gone.returning(o.claim_id, o.claimant_actor_id, o.claimant_text, o.framing)
+        ):
+            recount.add(claim_id)
+            removed_occurrences.append((actor_id, words, framing))
     grouped = iter(group_claims(session, [c for _a, e in analysed for c in e.claims], groups))
     actor_ids = _actor_ids(session, {(a.name, a.type) for _article, e in analysed for a in e.actors})
     # every other name the text used for an actor (a mention's wording) is recorded as its alias
@@ -159,15 +175,13 @@ def save_extractions(
                 }
             )
         seen_claims: set[tuple[int, int]] = set()
-        when = article.published_at or article.fetched_at
         for found_claim in extraction.claims:
             group = next(grouped)
             claim = group.claim
             if (claim.id, found_claim.start) in seen_claims:
                 continue
             seen_claims.add((claim.id, found_claim.start))
-            if when is not None and (claim.first_seen_at is None or when < claim.first_seen_at):
-                claim.first_seen_at = when
+            recount.add(claim.id)
             occurrences.append(
                 {
                     "claim_id": claim.id,
@@ -190,6 +204,14 @@ def save_extractions(
     for model, rows in ((Mention, mentions), (Quote, quotes), (ClaimOccurrence, occurrences)):
         if rows:
             session.execute(insert(model), rows)
+    recount_claims(session, recount)
+    tally_batch(
+        session,
+        occurrences_removed=removed_occurrences,
+        occurrences_added=[(o["claimant_actor_id"], o["claimant_text"], o["framing"]) for o in occurrences],
+        mentions_removed=removed_mentions,
+        mentions_added=[(m["article_id"], m["actor_id"]) for m in mentions],
+    )
     session.flush()
     return {"mentions": len(mentions), "quotes": len(quotes), "claims": len(occurrences)}
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .claim_counts import recount_claims
 from .factchecks import ClaimNotFound, refresh_status
 from .grouping import normalize_claim
 from .models import Actor, Article, Claim, ClaimEdit, ClaimFactCheck, ClaimOccurrence
@@ -73,8 +74,6 @@ def merge_claims(session: Session, keep_id: int, other_id: int, *, note: str | N
             session.delete(link)
         else:
             link.claim_id = keep_id
-    if other.first_seen_at and (keep.first_seen_at is None or other.first_seen_at < keep.first_seen_at):
-        keep.first_seen_at = other.first_seen_at
     session.add(
         ClaimEdit(
             kind="merge",
@@ -89,6 +88,7 @@ def merge_claims(session: Session, keep_id: int, other_id: int, *, note: str | N
     session.flush()
     session.delete(other)
     session.flush()
+    recount_claims(session, [keep_id])
     refresh_status(session, keep)
     return keep
 
@@ -97,7 +97,7 @@ def split_claim(
     session: Session, claim_id: int, occurrence_ids: Sequence[int], *, text: str, note: str | None, by: str
 ) -> Claim:
     """Move the given occurrences of a claim to a new claim worded `text`, and record the edit."""
-    source = _claim(session, claim_id)
+    _claim(session, claim_id)  # an unknown claim is refused before anything moves
     wanted = set(occurrence_ids)
     found = set(
         session.scalars(
@@ -106,7 +106,7 @@ def split_claim(
     )
     if not wanted or found != wanted:
         raise ValueError(f"occurrences {sorted(wanted - found)} do not belong to claim {claim_id}")
-    new = Claim(text=text, normalized=normalize_claim(text), first_seen_at=source.first_seen_at)
+    new = Claim(text=text, normalized=normalize_claim(text))
     session.add(new)
     session.flush()
     session.execute(
@@ -126,4 +126,5 @@ def split_claim(
         )
     )
     session.flush()
+    recount_claims(session, [claim_id, new.id])
     return new

@@ -20,6 +20,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -213,6 +216,9 @@ class Claim(Base):
     __table_args__ = (
         # grouping looks a batch's claims up by normalized IN (...) (store/grouping.py)
         Index("ix_claims_normalized_watchlist", "normalized", "watchlist_key"),
+        # the spread questions read the counters in these orders (store/questions.py)
+        Index("ix_claims_spread", "outlet_count", "occurrence_count"),
+        Index("ix_claims_refuted", "refuted_count", sql_text("(asserted_count + reported_count)")),
         {"comment": "Canonical claims: one row per proposition, however often it recurs."},
     )
 
@@ -223,13 +229,22 @@ class Claim(Base):
     status: Mapped[str] = mapped_column(
         String(20),
         default="unchecked",
+        index=True,
         comment="Fact-check status: unchecked | false | mostly false | mixed | mostly true | true | unproven | other.",
     )
     status_updated_at: Mapped[datetime | None] = mapped_column()
     status_manual: Mapped[bool] = mapped_column(
         default=False, comment="Set by a researcher: automatic updates leave the status alone."
     )
-    first_seen_at: Mapped[datetime | None] = mapped_column(comment="Earliest occurrence's article time.")
+    # counters kept on write by store/claim_counts.py, so that a claim's spread is read, not grouped
+    occurrence_count: Mapped[int] = mapped_column(default=0, server_default="0", comment="Times it was made.")
+    article_count: Mapped[int] = mapped_column(default=0, server_default="0", comment="Distinct articles.")
+    outlet_count: Mapped[int] = mapped_column(default=0, server_default="0", comment="Distinct outlets.")
+    asserted_count: Mapped[int] = mapped_column(default=0, server_default="0", comment="Occurrences asserted.")
+    reported_count: Mapped[int] = mapped_column(default=0, server_default="0", comment="Occurrences reported.")
+    refuted_count: Mapped[int] = mapped_column(default=0, server_default="0", comment="Occurrences refuted.")
+    first_seen_at: Mapped[datetime | None] = mapped_column(index=True, comment="Earliest occurrence's article time.")
+    last_seen_at: Mapped[datetime | None] = mapped_column(comment="Latest occurrence's article time.")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     match_pending: Mapped[bool] = mapped_column(
         default=True, index=True, comment="New occurrences since it was last matched against every fact-check."
@@ -288,6 +303,36 @@ class ClaimOccurrence(Base):
     grouping_score: Mapped[float | None] = mapped_column(
         Float, comment="Cosine similarity to the claim it joined (meaning); 1 for words and watchlist."
     )
+
+
+class ClaimantTally(Base):
+    __tablename__ = "claimant_tallies"
+    __table_args__ = (
+        Index("ix_claimant_tallies_occurrences", "occurrences"),
+        {"comment": "Claim occurrences per claimant and framing, kept on write (store/tallies.py)."},
+    )
+
+    who: Mapped[str] = mapped_column(
+        String(500), primary_key=True, comment="The claimant's canonical name, else its words, else '(the outlet)'."
+    )
+    framing: Mapped[str] = mapped_column(String(10), primary_key=True, comment="asserted | reported | refuted.")
+    occurrences: Mapped[int] = mapped_column(comment="Claim occurrences with this claimant and framing.")
+
+
+class ActorPairTally(Base):
+    __tablename__ = "actor_pair_tallies"
+    __table_args__ = (
+        Index("ix_actor_pair_tallies_articles", "articles"),
+        {"comment": "Articles that mention both actors of a pair, kept on write (store/tallies.py)."},
+    )
+
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, comment="The lower actor id of the pair."
+    )
+    other_actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, comment="The higher actor id."
+    )
+    articles: Mapped[int] = mapped_column(comment="Articles that mention both.")
 
 
 class FactCheck(Base):

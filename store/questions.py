@@ -67,14 +67,14 @@ where first_seen_at >= :since order by first_seen_at desc""",
     Question(
         "actor_pairs",
         "Actors mentioned together, by number of articles",
-        """select actor, other_actor, count(*) as articles from actor_cooccurrence
-group by actor, other_actor order by articles desc limit 50""",
+        """select x.name as actor, y.name as other_actor, t.articles from actor_pair_tallies t
+join actors x on x.id = t.actor_id join actors y on y.id = t.other_actor_id
+order by t.articles desc limit 50""",
     ),
     Question(
         "claimants",
         "Who makes the claims, and how outlets present them",
-        """select coalesce(claimant, claimant_text, '(the outlet)') as who, framing, count(*) as occurrences
-from claims_in_articles group by who, framing order by occurrences desc""",
+        """select who, framing, occurrences from claimant_tallies order by occurrences desc""",
     ),
     Question(
         "search_articles",

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from claimwatch.store.claim_counts import recount_claims
 from claimwatch.store.claims import merge_claims, split_claim, spread
 from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import ClaimNotFound, decide_link, set_status
@@ -17,6 +18,8 @@ from claimwatch.store.reports import (
     most_repeated_claims,
     status_history,
 )
+from claimwatch.store.tallies import retally
+from claimwatch.store.writes import exclusive_writes
 
 from .common import (
     EXIT_INPUT,
@@ -33,11 +36,12 @@ app.add_typer(claims_app, name="claims")
 
 
 def _researcher_edit(work: Callable[[Session], T]) -> T:
-    """Run a researcher's change in one transaction; an unknown id or a refused change exits with code 6."""
+    """Run a researcher's change in one transaction, under the writer lock (it moves occurrences and
+    recounts claims, as a batch does); an unknown id or a refused change exits with code 6."""
     settings = load_settings()
     factory = open_store_or_exit(settings)
     try:
-        with transaction(factory) as session:
+        with exclusive_writes(factory), transaction(factory) as session:
             return work(session)
     except (LookupError, ValueError) as exc:  # ClaimNotFound is a LookupError
         raise fail(EXIT_INPUT, str(exc)) from exc
@@ -157,3 +161,16 @@ def claims_split(
     """Move some occurrences of a claim to a new claim; the edit is kept in claim_edits."""
     new_id = _researcher_edit(lambda s: split_claim(s, claim_id, occurrences, text=text, note=note, by=by).id)
     console.print(f"new claim {new_id} with {len(occurrences)} occurrences from claim {claim_id}")
+
+
+@claims_app.command("recount")
+def claims_recount() -> None:
+    """Recount every claim's spread counters and the claimant and actor-pair tallies from the rows (after
+    rows were changed by hand in SQL)."""
+
+    def recount(session: Session) -> None:
+        recount_claims(session)
+        retally(session)
+
+    _researcher_edit(recount)
+    console.print("claims and tallies recounted from the occurrences and mentions")

@@ -1,0 +1,87 @@
+"""Per-claim counters kept on write: how often a claim was made, in how many articles and outlets, how it
+was framed, when it was first and last seen.
+
+Why: the spread questions (`claim_spread`, docs/schema.md) would otherwise group every claim occurrence on
+every call — seconds at a million articles. Every write that changes a claim's occurrences (a batch's
+analysis, a researcher's merge or split) recounts the claims it touched from their occurrences, in its
+own transaction and under the store's writer lock (store/writes.py), so the counters always equal what
+grouping the occurrences gives; a test compares the two on both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, distinct, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from .batches import IN_CHUNK, batched
+from .models import Article, Claim, ClaimOccurrence
+
+COUNTERS = (
+    "occurrence_count",
+    "article_count",
+    "outlet_count",
+    "asserted_count",
+    "reported_count",
+    "refuted_count",
+    "first_seen_at",
+    "last_seen_at",
+)
+
+
+def _framed(framing: str) -> ColumnElement[Any]:
+    return func.sum(case((ClaimOccurrence.framing == framing, 1), else_=0))
+
+
+def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> None:
+    """Set the counters of the claims `claim_ids` (every claim when None) from their occurrences: two
+    set-based UPDATEs per chunk of ids, one for claims with occurrences and one for claims left without."""
+    wanted = None if claim_ids is None else set(claim_ids)
+    chunks: Iterable[list[int] | None] = [None] if wanted is None else batched(sorted(wanted), IN_CHUNK)
+    for chunk in chunks:
+        seen = func.coalesce(Article.published_at, Article.fetched_at)
+        counted = (
+            select(
+                ClaimOccurrence.claim_id,
+                func.count(ClaimOccurrence.id).label("occurrences"),
+                func.count(distinct(ClaimOccurrence.article_id)).label("articles"),
+                func.count(distinct(Article.outlet)).label("outlets"),
+                _framed("asserted").label("asserted"),
+                _framed("reported").label("reported"),
+                _framed("refuted").label("refuted"),
+                func.min(seen).label("first"),
+                func.max(seen).label("last"),
+            )
+            .join(Article, Article.id == ClaimOccurrence.article_id)
+            .group_by(ClaimOccurrence.claim_id)
+        )
+        if chunk is not None:
+            counted = counted.where(ClaimOccurrence.claim_id.in_(chunk))
+        row = counted.subquery()
+        options = {"synchronize_session": False}  # the identity map's claims are expired below instead
+        session.execute(
+            update(Claim)
+            .where(Claim.id == row.c.claim_id)
+            .values(
+                occurrence_count=row.c.occurrences,
+                article_count=row.c.articles,
+                outlet_count=row.c.outlets,
+                asserted_count=row.c.asserted,
+                reported_count=row.c.reported,
+                refuted_count=row.c.refuted,
+                first_seen_at=row.c.first,
+                last_seen_at=row.c.last,
+            )
+            .execution_options(**options)
+        )
+        unmade = update(Claim).where(~exists().where(ClaimOccurrence.claim_id == Claim.id))
+        session.execute(
+            (unmade if chunk is None else unmade.where(Claim.id.in_(chunk)))
+            .values({name: (None if name.endswith("_at") else 0) for name in COUNTERS})
+            .execution_options(**options)
+        )
+    for held in list(session.identity_map.values()):
+        if isinstance(held, Claim) and (wanted is None or held.id in wanted):
+            session.expire(held, COUNTERS)

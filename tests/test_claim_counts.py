@@ -1,0 +1,184 @@
+"""The per-claim counters and the claimant and actor-pair tallies are what grouping the occurrences and
+mentions gives, after every write that moves them — a batch, its re-analysis, a researcher's merge and
+split, the migration that fills them, the recount command — on both backends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from alembic import command
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from claimwatch.jobs.cli import app
+from claimwatch.nlp.actors import Actor as FoundActor
+from claimwatch.nlp.actors import ActorMention as FoundMention
+from claimwatch.nlp.claims import Claim as FoundClaim
+from claimwatch.nlp.extract import Extraction
+from claimwatch.store.analysis import save_extractions
+from claimwatch.store.claims import merge_claims, split_claim
+from claimwatch.store.db import _alembic_config, migrate, transaction
+from claimwatch.store.models import Article, Claim, ClaimOccurrence
+
+GROUPED = """
+SELECT c.id, COUNT(o.id), COUNT(DISTINCT o.article_id), COUNT(DISTINCT a.outlet),
+       COALESCE(SUM(CASE WHEN o.framing = 'asserted' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN o.framing = 'reported' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN o.framing = 'refuted' THEN 1 ELSE 0 END), 0),
+       MIN(COALESCE(a.published_at, a.fetched_at)), MAX(COALESCE(a.published_at, a.fetched_at))
+FROM claims c LEFT JOIN claim_occurrences o ON o.claim_id = c.id LEFT JOIN articles a ON a.id = o.article_id
+GROUP BY c.id ORDER BY c.id
+"""
+runner = CliRunner()
+CLAIMANTS = """
+SELECT COALESCE(w.name, o.claimant_text, '(the outlet)') AS who, o.framing, COUNT(*)
+FROM claim_occurrences o LEFT JOIN actors w ON w.id = o.claimant_actor_id
+GROUP BY who, o.framing ORDER BY who, o.framing
+"""
+PAIRS = """
+SELECT actor_id, other_actor_id, COUNT(*) FROM actor_cooccurrence GROUP BY actor_id, other_actor_id
+ORDER BY actor_id, other_actor_id
+"""
+TALLIES = (
+    (CLAIMANTS, "SELECT who, framing, occurrences FROM claimant_tallies ORDER BY who, framing"),
+    (PAIRS, "SELECT actor_id, other_actor_id, articles FROM actor_pair_tallies ORDER BY actor_id, other_actor_id"),
+)
+KEPT = """
+SELECT claim_id, occurrences, articles, outlets, asserted, reported, refuted, first_seen_at, last_seen_at
+FROM claim_spread ORDER BY claim_id
+"""
+
+
+def _counts(session: Session, sql: str) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in session.execute(text(sql))]
+
+
+def _consistent(session: Session) -> None:
+    assert _counts(session, KEPT) == _counts(session, GROUPED)
+    for grouped, kept in TALLIES:
+        assert _counts(session, kept) == _counts(session, grouped)
+
+
+def _claim(wording: str, framing: str, start: int = 0, by: str | None = None, words: str | None = None) -> FoundClaim:
+    found = FoundClaim(wording, start, start + len(wording), framing, 0.8, sentence=wording + ".")
+    found.claimant, found.claimant_text = by, words
+    return found
+
+
+def _actors(*names: str) -> list[FoundActor]:
+    return [FoundActor(name, "PERSON", [FoundMention(10 * i, 10 * i + 5, name)]) for i, name in enumerate(names)]
+
+
+def _article(session: Session, n: int, outlet: str, day: int) -> Article:
+    article = Article(
+        url=f"https://news.example/{n}",
+        outlet=outlet,
+        text="…",
+        content_hash=f"h{n}",
+        relevant=True,
+        language="en",
+        published_at=datetime(2025, 3, day, 9, tzinfo=timezone.utc),
+    )
+    session.add(article)
+    session.flush()
+    return article
+
+
+def _spread(session: Session, wording: str) -> tuple[object, ...]:
+    claim = session.scalars(select(Claim).where(Claim.text == wording)).one()
+    return (claim.occurrence_count, claim.article_count, claim.outlet_count, claim.refuted_count)
+
+
+def test_counters_follow_batches_reanalysis_merges_and_splits(factory: sessionmaker[Session]) -> None:
+    war, deal = "Ukraine started the war", "The deal gives the United States half of the revenue"
+    with transaction(factory) as session:
+        a, b, c = (
+            _article(session, 1, "Kyiv Wire", 3),
+            _article(session, 2, "Kyiv Wire", 1),
+            _article(session, 3, "Ledger", 5),
+        )
+        save_extractions(
+            session,
+            [
+                (
+                    a,
+                    Extraction(
+                        actors=_actors("Donald Trump", "Volodymyr Zelensky"),
+                        claims=[
+                            _claim(war, "refuted", by="Volodymyr Zelensky", words="he"),
+                            _claim(deal, "asserted", 40),
+                        ],
+                    ),
+                ),
+                (
+                    b,
+                    Extraction(
+                        actors=_actors("Donald Trump", "Volodymyr Zelensky", "Scott Bessent"),
+                        claims=[_claim(war, "reported", words="a senior official"), _claim(war, "asserted", 60)],
+                    ),
+                ),
+                (c, Extraction(actors=_actors("Scott Bessent"), claims=[_claim(deal, "reported", by="Scott Bessent")])),
+            ],
+        )
+        assert _spread(session, war) == (3, 2, 1, 1) and _spread(session, deal) == (2, 2, 2, 0)
+        _consistent(session)
+    with transaction(factory) as session:  # b re-analysed by a newer extractor: its war claims are gone
+        b = session.get(Article, b.id)
+        reanalysed = Extraction(actors=_actors("Scott Bessent", "Donald Trump"), claims=[_claim(deal, "refuted")])
+        save_extractions(session, [(b, reanalysed)])
+        assert _spread(session, war) == (1, 1, 1, 1) and _spread(session, deal) == (3, 3, 2, 1)
+        war_claim = session.scalars(select(Claim).where(Claim.text == war)).one()
+        assert war_claim.first_seen_at == datetime(2025, 3, 3, 9, tzinfo=timezone.utc)  # b's day 1 went with it
+        _consistent(session)
+    with transaction(factory) as session:
+        deal_id, war_id = (session.scalars(select(Claim.id).where(Claim.text == t)).one() for t in (deal, war))
+        merge_claims(session, deal_id, war_id, note=None, by="ana")
+        assert _spread(session, deal) == (4, 3, 2, 2)
+        moved = session.scalars(select(ClaimOccurrence.id).where(ClaimOccurrence.framing == "refuted")).all()
+        split_claim(session, deal_id, moved, text="Nobody started anything", note=None, by="ana")
+        assert _spread(session, deal) == (2, 2, 2, 0) and _spread(session, "Nobody started anything") == (2, 2, 1, 2)
+        _consistent(session)
+
+
+def _two_articles(session: Session) -> None:
+    a, b = _article(session, 1, "Kyiv Wire", 3), _article(session, 2, "Ledger", 4)
+    claims = [
+        _claim("Ukraine started the war", "asserted", by="Donald Trump"),
+        _claim("Kyiv provoked it", "refuted", 30),
+    ]
+    save_extractions(
+        session,
+        [
+            (a, Extraction(actors=_actors("Donald Trump", "Marco Rubio"), claims=claims)),
+            (b, Extraction(actors=_actors("Donald Trump", "Marco Rubio"), claims=claims[:1])),
+        ],
+    )
+
+
+def test_the_migration_fills_counters_and_tallies_from_the_rows(factory: sessionmaker[Session]) -> None:
+    with transaction(factory) as session:
+        _two_articles(session)
+        expected = _counts(session, GROUPED)
+    engine = factory.kw["bind"]
+    command.downgrade(_alembic_config(engine), "0005")  # the store as the release before the counters left it
+    with engine.begin() as conn:
+        assert "occurrence_count" not in conn.execute(text("SELECT * FROM claims")).keys()
+    migrate(engine)
+    with factory() as session:
+        assert _counts(session, KEPT) == expected and expected[0][1:4] == (2, 2, 2)
+        _consistent(session)
+        assert _counts(session, "SELECT articles FROM actor_pair_tallies") == [(2,)]
+
+
+def test_recount_command_repairs_counters_changed_by_hand(db_url: str, factory: sessionmaker[Session]) -> None:
+    with transaction(factory) as session:
+        _two_articles(session)
+        session.execute(text("UPDATE claims SET occurrence_count = 7, outlet_count = 0, last_seen_at = NULL"))
+        session.execute(text("UPDATE claimant_tallies SET occurrences = occurrences + 1"))
+        session.execute(text("DELETE FROM actor_pair_tallies"))
+    result = runner.invoke(app, ["claims", "recount"], env={"CLAIMWATCH_DATABASE_URL": db_url})
+    assert result.exit_code == 0, result.output
+    with factory() as session:
+        _consistent(session)
+        assert _counts(session, "SELECT occurrence_count FROM claims ORDER BY id") == [(2,), (1,)]
