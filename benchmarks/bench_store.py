@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, insert, text
 from claimwatch.store.claim_counts import recount_claims
 from claimwatch.store.db import open_store
 from claimwatch.store.models import Actor, Article, Claim, ClaimOccurrence, Mention, Quote
+from claimwatch.store.tallies import retally
 
 CHUNK = 50_000
 FRAMINGS = ("asserted", "reported", "refuted")
@@ -141,4 +142,5 @@ def load_synthetic(
                     ],
                 )  # fmt: skip
         recount_claims(session)  # what the cycle keeps on write, set once for the bulk load
+        retally(session)
     factory.kw["bind"].dispose()
