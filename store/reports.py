@@ -121,19 +121,26 @@ def troubled_feeds(session: Session, *, min_failures: int = 3) -> list[Source]:
 def most_repeated_claims(
     session: Session, *, limit: int, status: str | None = None, since: datetime | None = None
 ) -> list[tuple[Claim, int, int]]:
-    """(claim, occurrences, distinct outlets), most occurrences first."""
-    query = (
-        select(Claim, func.count(ClaimOccurrence.id), func.count(func.distinct(Article.outlet)))
-        .join(ClaimOccurrence, ClaimOccurrence.claim_id == Claim.id)
-        .join(Article, Article.id == ClaimOccurrence.article_id)
-        .group_by(Claim.id)
-        .order_by(func.count(ClaimOccurrence.id).desc(), Claim.id)
-        .limit(limit)
-    )
+    """(claim, occurrences, distinct outlets), most occurrences first: over all time from the claims' own
+    counters (store/claim_counts.py), or since a time by grouping that window's occurrences."""
+    if since is None:
+        query = (
+            select(Claim, Claim.occurrence_count, Claim.outlet_count)
+            .where(Claim.occurrence_count > 0)
+            .order_by(Claim.occurrence_count.desc(), Claim.id)
+        )
+    else:
+        query = (
+            select(Claim, func.count(ClaimOccurrence.id), func.count(func.distinct(Article.outlet)))
+            .join(ClaimOccurrence, ClaimOccurrence.claim_id == Claim.id)
+            .join(Article, Article.id == ClaimOccurrence.article_id)
+            .where(Article.fetched_at >= since)
+            .group_by(Claim.id)
+            .order_by(func.count(ClaimOccurrence.id).desc(), Claim.id)
+        )
+    query = query.limit(limit)
     if status:
         query = query.where(Claim.status == status)
-    if since:
-        query = query.where(Article.fetched_at >= since)
     return [(claim, int(n), int(outlets)) for claim, n, outlets in session.execute(query)]
 
 

@@ -20,6 +20,7 @@ from claimwatch.store.analysis import save_extractions
 from claimwatch.store.claims import merge_claims, split_claim
 from claimwatch.store.db import _alembic_config, migrate, transaction
 from claimwatch.store.models import Article, Claim, ClaimOccurrence
+from claimwatch.store.reports import most_repeated_claims
 
 GROUPED = """
 SELECT c.id, COUNT(o.id), COUNT(DISTINCT o.article_id), COUNT(DISTINCT a.outlet),
@@ -123,6 +124,11 @@ def test_counters_follow_batches_reanalysis_merges_and_splits(factory: sessionma
         )
         assert _spread(session, war) == (3, 2, 1, 1) and _spread(session, deal) == (2, 2, 2, 0)
         _consistent(session)
+        # `claims list` reads the counters; a window since before the first article groups the same rows
+        counted = [(c.id, n, outlets) for c, n, outlets in most_repeated_claims(session, limit=5)]
+        window = datetime(2000, 1, 1, tzinfo=timezone.utc)
+        grouped = [(c.id, n, outlets) for c, n, outlets in most_repeated_claims(session, limit=5, since=window)]
+        assert counted == grouped and [n for _id, n, _o in counted] == [3, 2]
     with transaction(factory) as session:  # b re-analysed by a newer extractor: its war claims are gone
         b = session.get(Article, b.id)
         reanalysed = Extraction(actors=_actors("Scott Bessent", "Donald Trump"), claims=[_claim(deal, "refuted")])
