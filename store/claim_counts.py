@@ -40,27 +40,27 @@ def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> 
     set-based UPDATEs per chunk of ids, one for claims with occurrences and one for claims left without."""
     wanted = None if claim_ids is None else set(claim_ids)
     chunks: Iterable[list[int] | None] = [None] if wanted is None else batched(sorted(wanted), IN_CHUNK)
-    for chunk in chunks:
-        seen = func.coalesce(Article.published_at, Article.fetched_at)
-        counted = (
-            select(
-                ClaimOccurrence.claim_id,
-                func.count(ClaimOccurrence.id).label("occurrences"),
-                func.count(distinct(ClaimOccurrence.article_id)).label("articles"),
-                func.count(distinct(Article.outlet)).label("outlets"),
-                _framed("asserted").label("asserted"),
-                _framed("reported").label("reported"),
-                _framed("refuted").label("refuted"),
-                func.min(seen).label("first"),
-                func.max(seen).label("last"),
-            )
-            .join(Article, Article.id == ClaimOccurrence.article_id)
-            .group_by(ClaimOccurrence.claim_id)
+    seen = func.coalesce(Article.published_at, Article.fetched_at)
+    counts = (
+        select(
+            ClaimOccurrence.claim_id,
+            func.count(ClaimOccurrence.id).label("occurrences"),
+            func.count(distinct(ClaimOccurrence.article_id)).label("articles"),
+            func.count(distinct(Article.outlet)).label("outlets"),
+            _framed("asserted").label("asserted"),
+            _framed("reported").label("reported"),
+            _framed("refuted").label("refuted"),
+            func.min(seen).label("first"),
+            func.max(seen).label("last"),
         )
-        if chunk is not None:
-            counted = counted.where(ClaimOccurrence.claim_id.in_(chunk))
+        .join(Article, Article.id == ClaimOccurrence.article_id)
+        .group_by(ClaimOccurrence.claim_id)
+    )
+    unmade = update(Claim).where(~exists().where(ClaimOccurrence.claim_id == Claim.id))
+    options = {"synchronize_session": False}  # the identity map's claims are expired below instead
+    for chunk in chunks:
+        counted = counts if chunk is None else counts.where(ClaimOccurrence.claim_id.in_(chunk))
         row = counted.subquery()
-        options = {"synchronize_session": False}  # the identity map's claims are expired below instead
         session.execute(
             update(Claim)
             .where(Claim.id == row.c.claim_id)
@@ -76,7 +76,6 @@ def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> 
             )
             .execution_options(**options)
         )
-        unmade = update(Claim).where(~exists().where(ClaimOccurrence.claim_id == Claim.id))
         session.execute(
             (unmade if chunk is None else unmade.where(Claim.id.in_(chunk)))
             .values({name: (None if name.endswith("_at") else 0) for name in COUNTERS})

@@ -14,6 +14,7 @@ from .claim_counts import recount_claims
 from .factchecks import ClaimNotFound, refresh_status
 from .grouping import normalize_claim
 from .models import Actor, Article, Claim, ClaimEdit, ClaimFactCheck, ClaimOccurrence
+from .tallies import who
 
 
 @dataclass
@@ -47,7 +48,7 @@ def spread(session: Session, claim_id: int) -> Spread:
         when = published or fetched
         result.occurrences += 1
         result.outlets[outlet or "unknown"] += 1
-        result.claimants[claimant or occurrence.claimant_text or "(the outlet)"] += 1
+        result.claimants[who(claimant, occurrence.claimant_text)] += 1
         result.framings[occurrence.framing] += 1
         result.daily[when.date()] += 1
         if result.first_seen is None or when < result.first_seen:
