@@ -1,5 +1,6 @@
 """Per-claim counters kept on write: how often a claim was made, in how many articles and outlets, how it
-was framed, when it was first and last seen.
+was framed, when it was first and last seen; and, per claim, how often each outlet made it in each framing
+(`claim_outlet_tallies`).
 
 Why: the spread questions (`claim_spread`, docs/schema.md) would otherwise group every claim occurrence on
 every call — seconds at a million articles. Every write that changes a claim's occurrences (a batch's
@@ -13,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, distinct, exists, func, select, update
+from sqlalchemy import ColumnElement, case, delete, distinct, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .batches import IN_CHUNK, batched
-from .models import Article, Claim, ClaimOccurrence
+from .models import Article, Claim, ClaimOccurrence, ClaimOutletTally
 
 COUNTERS = (
     "occurrence_count",
@@ -36,8 +37,9 @@ def _framed(framing: str) -> ColumnElement[Any]:
 
 
 def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> None:
-    """Set the counters of the claims `claim_ids` (every claim when None) from their occurrences: two
-    set-based UPDATEs per chunk of ids, one for claims with occurrences and one for claims left without."""
+    """Set the counters of the claims `claim_ids` (every claim when None) from their occurrences — two
+    set-based UPDATEs per chunk of ids, one for claims with occurrences and one for claims left without —
+    and replace their rows of the outlet tally."""
     wanted = None if claim_ids is None else set(claim_ids)
     chunks: Iterable[list[int] | None] = [None] if wanted is None else batched(sorted(wanted), IN_CHUNK)
     seen = func.coalesce(Article.published_at, Article.fetched_at)
@@ -56,6 +58,12 @@ def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> 
         .join(Article, Article.id == ClaimOccurrence.article_id)
         .group_by(ClaimOccurrence.claim_id)
     )
+    by_outlet = (
+        select(ClaimOccurrence.claim_id, Article.outlet, ClaimOccurrence.framing, func.count(), func.min(seen))
+        .join(Article, Article.id == ClaimOccurrence.article_id)
+        .group_by(ClaimOccurrence.claim_id, Article.outlet, ClaimOccurrence.framing)
+    )
+    outlet_columns = ["claim_id", "outlet", "framing", "occurrences", "first_seen_at"]
     unmade = update(Claim).where(~exists().where(ClaimOccurrence.claim_id == Claim.id))
     options = {"synchronize_session": False}  # the identity map's claims are expired below instead
     for chunk in chunks:
@@ -81,6 +89,10 @@ def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> 
             .values({name: (None if name.endswith("_at") else 0) for name in COUNTERS})
             .execution_options(**options)
         )
+        stale = delete(ClaimOutletTally)
+        session.execute(stale if chunk is None else stale.where(ClaimOutletTally.claim_id.in_(chunk)))
+        rows = by_outlet if chunk is None else by_outlet.where(ClaimOccurrence.claim_id.in_(chunk))
+        session.execute(insert(ClaimOutletTally).from_select(outlet_columns, rows))
     for held in list(session.identity_map.values()):
         if isinstance(held, Claim) and (wanted is None or held.id in wanted):
             session.expire(held, COUNTERS)

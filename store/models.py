@@ -319,6 +319,24 @@ class ClaimantTally(Base):
     occurrences: Mapped[int] = mapped_column(comment="Claim occurrences with this claimant and framing.")
 
 
+class ClaimOutletTally(Base):
+    __tablename__ = "claim_outlet_tallies"
+    __table_args__ = (
+        Index("ix_claim_outlet_tallies_claim_id", "claim_id", "framing"),
+        {
+            "comment": "Claim occurrences per claim, outlet and framing, recounted with the claim's counters "
+            "(store/claim_counts.py)."
+        },
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), comment="→ claims.id.")
+    outlet: Mapped[str | None] = mapped_column(String(200), comment="The outlet of the articles that made it.")
+    framing: Mapped[str] = mapped_column(String(10), comment="asserted | reported | refuted.")
+    occurrences: Mapped[int] = mapped_column(comment="Times this outlet made the claim with this framing.")
+    first_seen_at: Mapped[datetime | None] = mapped_column(comment="The earliest of those articles' times.")
+
+
 class ActorPairTally(Base):
     __tablename__ = "actor_pair_tallies"
     __table_args__ = (

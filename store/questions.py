@@ -41,10 +41,11 @@ from quotes_in_articles where speaker = :speaker order by published_at""",
     Question(
         "false_claims_asserted",
         "Outlets that asserted a claim fact-checkers rated false or mostly false",
-        """select outlet, claim, count(*) as times, min(published_at) as first_time, max(factcheck_url) as factcheck
-from claims_in_articles
-where framing = 'asserted' and claim_status in ('false', 'mostly false')
-group by outlet, claim order by times desc""",
+        """select t.outlet, c.text as claim, t.occurrences as times, t.first_seen_at as first_time, b.url as factcheck
+from claim_outlet_tallies t join claims c on c.id = t.claim_id
+left join claim_best_factcheck b on b.claim_id = c.id
+where t.framing = 'asserted' and c.status in ('false', 'mostly false')
+order by times desc""",
     ),
     Question(
         "refuted_vs_repeated",
@@ -78,12 +79,15 @@ order by t.articles desc limit 50""",
     ),
     Question(
         "search_articles",
-        "Articles matching words (full-text search, best first)",
+        "Articles matching words (full-text search): the best of the newest 1,000 that match",
         """select a.id, a.title, a.outlet, a.url, a.published_at
-from articles_fts join articles a on a.id = articles_fts.rowid
-where articles_fts match :terms order by rank limit 50""",
-        postgresql="""select id, title, outlet, url, published_at
-from articles, websearch_to_tsquery('english', :terms) as q
-where search_vector @@ q order by ts_rank(search_vector, q) desc limit 50""",
+from (select rowid, rank from articles_fts where articles_fts match :terms
+      order by rowid desc limit 1000) as m
+join articles a on a.id = m.rowid order by m.rank limit 50""",
+        postgresql="""select a.id, a.title, a.outlet, a.url, a.published_at
+from (select id from articles, websearch_to_tsquery('english', :terms) as q
+      where search_vector @@ q order by id desc limit 1000) as m
+join articles a on a.id = m.id, websearch_to_tsquery('english', :terms) as q
+order by ts_rank(a.search_vector, q) desc limit 50""",
     ),
 ]

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 
 Target = Literal["articles", "quotes"]
 SNIPPET_WORDS = 12
+# What each search ranks: the newest RANKED matches (all of them when fewer match). Ranking reads every
+# article it ranks, and a word in most of the store (the story's own name) matches hundreds of thousands.
+RANKED = 1000
 
 
 @dataclass(frozen=True)
@@ -45,41 +48,59 @@ def fts5_query(terms: str) -> str:
     return " ".join(parts)
 
 
-def search(session: Session, terms: str, target: Target, limit: int) -> list[Hit]:
-    """The best `limit` articles or quotes for `terms` (web-search syntax: words, "phrases", OR)."""
+def search(session: Session, terms: str, target: Target, limit: int, ranked: int = RANKED) -> list[Hit]:
+    """The best `limit` of the newest `ranked` articles or quotes that match `terms` (web-search syntax:
+    words, "phrases", OR)."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     query = fts5_query(terms) if sqlite else terms
     if not query.strip():
         return []
     sql = _SQLITE[target] if sqlite else _POSTGRESQL[target]
-    rows = session.execute(text(sql), {"q": query, "k": limit}).all()
+    rows = session.execute(text(sql), {"q": query, "k": limit, "n": ranked}).all()
     return [Hit(target, *row) if target == "articles" else Hit(target, *row[:-1], speaker=row[-1]) for row in rows]
 
 
 _SQLITE = {
     "articles": f"""
+        WITH best AS (
+            SELECT rowid, score FROM (
+                SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS score FROM articles_fts
+                WHERE articles_fts MATCH :q ORDER BY rowid DESC LIMIT :n
+            ) ORDER BY score LIMIT :k
+        )
         SELECT a.id, a.id, a.title, a.outlet, a.url, a.published_at,
                snippet(articles_fts, 1, '[', ']', '…', {SNIPPET_WORDS})
-        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT :k""",
+        FROM best JOIN articles_fts ON articles_fts.rowid = best.rowid JOIN articles a ON a.id = best.rowid
+        WHERE articles_fts MATCH :q ORDER BY best.score""",
     "quotes": f"""
+        WITH best AS (
+            SELECT rowid, score FROM (
+                SELECT rowid, bm25(quotes_fts) AS score FROM quotes_fts
+                WHERE quotes_fts MATCH :q ORDER BY rowid DESC LIMIT :n
+            ) ORDER BY score LIMIT :k
+        )
         SELECT q.id, q.article_id, a.title, a.outlet, a.url, a.published_at,
                snippet(quotes_fts, 0, '[', ']', '…', {SNIPPET_WORDS}), who.name
-        FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid JOIN articles a ON a.id = q.article_id
-        LEFT JOIN actors who ON who.id = q.speaker_actor_id
-        WHERE quotes_fts MATCH :q ORDER BY bm25(quotes_fts) LIMIT :k""",
+        FROM best JOIN quotes_fts ON quotes_fts.rowid = best.rowid JOIN quotes q ON q.id = best.rowid
+        JOIN articles a ON a.id = q.article_id LEFT JOIN actors who ON who.id = q.speaker_actor_id
+        WHERE quotes_fts MATCH :q ORDER BY best.score""",
 }
 _HEADLINE = f"'StartSel=[, StopSel=], MaxWords={SNIPPET_WORDS}, MinWords=5, MaxFragments=1'"
 _POSTGRESQL = {
     "articles": f"""
         SELECT a.id, a.id, a.title, a.outlet, a.url, a.published_at,
                ts_headline('english', a.text, q, {_HEADLINE})
-        FROM articles a, websearch_to_tsquery('english', :q) AS q
-        WHERE a.search_vector @@ q ORDER BY ts_rank(a.search_vector, q) DESC LIMIT :k""",
+        FROM (SELECT id FROM articles, websearch_to_tsquery('english', :q) AS q
+              WHERE search_vector @@ q ORDER BY id DESC LIMIT :n) AS recent
+        JOIN articles a ON a.id = recent.id, websearch_to_tsquery('english', :q) AS q
+        ORDER BY ts_rank(a.search_vector, q) DESC LIMIT :k""",
     "quotes": f"""
         SELECT qu.id, qu.article_id, a.title, a.outlet, a.url, a.published_at,
                ts_headline('english', qu.text, q, {_HEADLINE}), who.name
-        FROM quotes qu JOIN articles a ON a.id = qu.article_id LEFT JOIN actors who ON who.id = qu.speaker_actor_id,
-             websearch_to_tsquery('english', :q) AS q
-        WHERE qu.search_vector @@ q ORDER BY ts_rank(qu.search_vector, q) DESC LIMIT :k""",
+        FROM (SELECT id FROM quotes, websearch_to_tsquery('english', :q) AS q
+              WHERE search_vector @@ q ORDER BY id DESC LIMIT :n) AS recent
+        JOIN quotes qu ON qu.id = recent.id
+        JOIN articles a ON a.id = qu.article_id LEFT JOIN actors who ON who.id = qu.speaker_actor_id,
+        websearch_to_tsquery('english', :q) AS q
+        ORDER BY ts_rank(qu.search_vector, q) DESC LIMIT :k""",
 }

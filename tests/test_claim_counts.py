@@ -1,5 +1,5 @@
-"""The per-claim counters and the claimant and actor-pair tallies are what grouping the occurrences and
-mentions gives, after every write that moves them — a batch, its re-analysis, a researcher's merge and
+"""The per-claim counters and the claimant, actor-pair and claim-outlet tallies are what grouping the
+occurrences and mentions gives, after every write that moves them — a batch, its re-analysis, a researcher's merge and
 split, the migration that fills them, the recount command — on both backends."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -20,6 +20,7 @@ from claimwatch.store.analysis import save_extractions
 from claimwatch.store.claims import merge_claims, split_claim
 from claimwatch.store.db import _alembic_config, migrate, transaction
 from claimwatch.store.models import Article, Claim, ClaimOccurrence
+from claimwatch.store.questions import QUESTIONS
 from claimwatch.store.reports import most_repeated_claims
 
 GROUPED = """
@@ -41,7 +42,17 @@ PAIRS = """
 SELECT actor_id, other_actor_id, COUNT(*) FROM actor_cooccurrence GROUP BY actor_id, other_actor_id
 ORDER BY actor_id, other_actor_id
 """
+OUTLETS = """
+SELECT o.claim_id, a.outlet, o.framing, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
+FROM claim_occurrences o JOIN articles a ON a.id = o.article_id
+GROUP BY o.claim_id, a.outlet, o.framing ORDER BY o.claim_id, a.outlet, o.framing
+"""
 TALLIES = (
+    (
+        OUTLETS,
+        "SELECT claim_id, outlet, framing, occurrences, first_seen_at FROM claim_outlet_tallies "
+        "ORDER BY claim_id, outlet, framing",
+    ),
     (CLAIMANTS, "SELECT who, framing, occurrences FROM claimant_tallies ORDER BY who, framing"),
     (PAIRS, "SELECT actor_id, other_actor_id, articles FROM actor_pair_tallies ORDER BY actor_id, other_actor_id"),
 )
@@ -170,6 +181,7 @@ def test_the_migration_fills_counters_and_tallies_from_the_rows(factory: session
     command.downgrade(_alembic_config(engine), "0005")  # the store as the release before the counters left it
     with engine.begin() as conn:
         assert "occurrence_count" not in conn.execute(text("SELECT * FROM claims")).keys()
+        assert "claim_outlet_tallies" not in inspect(conn).get_table_names()
     migrate(engine)
     with factory() as session:
         assert _counts(session, KEPT) == expected and expected[0][1:4] == (2, 2, 2)
@@ -183,8 +195,34 @@ def test_recount_command_repairs_counters_changed_by_hand(db_url: str, factory: 
         session.execute(text("UPDATE claims SET occurrence_count = 7, outlet_count = 0, last_seen_at = NULL"))
         session.execute(text("UPDATE claimant_tallies SET occurrences = occurrences + 1"))
         session.execute(text("DELETE FROM actor_pair_tallies"))
+        session.execute(text("UPDATE claim_outlet_tallies SET occurrences = 9, first_seen_at = NULL"))
     result = runner.invoke(app, ["claims", "recount"], env={"CLAIMWATCH_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
     with factory() as session:
         _consistent(session)
         assert _counts(session, "SELECT occurrence_count FROM claims ORDER BY id") == [(2,), (1,)]
+
+
+def test_false_claims_asserted_reads_the_outlet_tally_as_grouping_every_occurrence_would(
+    factory: sessionmaker[Session],
+) -> None:
+    grouped = """
+    select outlet, claim, count(*) as times, min(published_at) as first_time, max(factcheck_url) as factcheck
+    from claims_in_articles where framing = 'asserted' and claim_status in ('false', 'mostly false')
+    group by outlet, claim order by times desc, outlet
+    """
+    question = next(q for q in QUESTIONS if q.name == "false_claims_asserted")
+    with transaction(factory) as session:
+        war = "Ukraine started the war"
+        articles = [_article(session, n, outlet, n) for n, outlet in enumerate(["Kyiv Wire", "Ledger", "Ledger"], 1)]
+        save_extractions(
+            session,
+            [
+                (a, Extraction(actors=[], claims=[_claim(war, "asserted"), _claim("Talks resume", "asserted", 30)]))
+                for a in articles
+            ],
+        )
+        session.execute(text("UPDATE claims SET status = 'false' WHERE text = :t"), {"t": war})
+        answer = _counts(session, f"select * from ({question.sql}) as q order by times desc, outlet")
+        assert answer == _counts(session, grouped)
+        assert [(outlet, times) for outlet, _claim_text, times, *_rest in answer] == [("Ledger", 2), ("Kyiv Wire", 1)]

@@ -25,6 +25,7 @@ GROWING = (
     "sightings",
     "claims",
     "claim_occurrences",
+    "claim_outlet_tallies",
     "mentions",
     "quotes",
     "actors",

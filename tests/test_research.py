@@ -184,6 +184,33 @@ def test_search_indexes_follow_inserts_updates_and_deletes(backend: str, tmp_pat
         next(urls, None)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_search_ranks_the_newest_matches_best_first(backend: str, tmp_path: Path) -> None:
+    """A word in most of the store is ranked among its newest matches: the best article of all is found
+    while it is among them, and left out once newer matches push it out (the question does the same)."""
+    urls = _pg_schema_url(os.environ[PG_ENV]) if backend == "postgresql" else iter([f"sqlite:///{tmp_path}/s.db"])
+    factory: sessionmaker[Session] = open_store(next(urls))
+    question = next(q for q in QUESTIONS if q.name == "search_articles")
+    sql = question.postgresql if backend == "postgresql" and question.postgresql else question.sql
+    best = "Ceasefire ceasefire ceasefire: the ceasefire holds, the ceasefire talks go on"
+    try:
+        with transaction(factory) as session:
+            session.add(Article(url="https://x.example/0", title="Ceasefire", text=best, content_hash="0"))
+            for n in range(1, 5):
+                text_ = f"Shelling went on near Kherson on day {n}; a ceasefire was not discussed."
+                session.add(Article(url=f"https://x.example/{n}", title=f"Day {n}", text=text_, content_hash=str(n)))
+        with factory() as session:
+            assert search(session, "ceasefire", "articles", 2)[0].title == "Ceasefire"
+            assert search(session, "ceasefire", "articles", 2, ranked=5)[0].title == "Ceasefire"
+            newest = search(session, "ceasefire", "articles", 5, ranked=4)
+            assert sorted(h.title for h in newest) == ["Day 1", "Day 2", "Day 3", "Day 4"]
+            answer = session.execute(text(sql), {"terms": "ceasefire"}).all()
+            assert len(answer) == 5 and answer[0].title == "Ceasefire"
+    finally:
+        factory.kw["bind"].dispose()
+        next(urls, None)
+
+
 def test_exports_round_trip_with_their_types(demo: DemoStore, tmp_path: Path) -> None:
     parquet, csv_file, jsonl = tmp_path / "c.parquet", tmp_path / "c.csv", tmp_path / "c.jsonl"
     for fmt, path in (("parquet", parquet), ("csv", csv_file), ("jsonl", jsonl)):

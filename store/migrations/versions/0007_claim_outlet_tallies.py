@@ -1,0 +1,54 @@
+"""per claim, outlet and framing: how often and since when, kept with the claim's counters
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-29
+
+"Which outlets asserted a claim rated false" grouped every asserted occurrence of those claims and read
+each one's article for its outlet: ~20,000 random reads, up to 0.8 s, at a million articles. The claims'
+recount (store/claim_counts.py) now also replaces their rows here, so the question reads one short range
+of an index per claim. Filled here once from the occurrences.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+FILL = """
+INSERT INTO claim_outlet_tallies (claim_id, outlet, framing, occurrences, first_seen_at)
+SELECT o.claim_id, a.outlet, o.framing, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
+FROM claim_occurrences o JOIN articles a ON a.id = o.article_id
+GROUP BY o.claim_id, a.outlet, o.framing
+"""
+
+
+def upgrade() -> None:
+    op.create_table(
+        "claim_outlet_tallies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=False, comment="→ claims.id."),
+        sa.Column("outlet", sa.String(length=200), nullable=True, comment="The outlet of the articles that made it."),
+        sa.Column("framing", sa.String(length=10), nullable=False, comment="asserted | reported | refuted."),
+        sa.Column(
+            "occurrences", sa.Integer(), nullable=False, comment="Times this outlet made the claim with this framing."
+        ),
+        sa.Column(
+            "first_seen_at", sa.DateTime(timezone=True), nullable=True, comment="The earliest of those articles' times."
+        ),
+        sa.ForeignKeyConstraint(
+            ["claim_id"], ["claims.id"], name=op.f("fk_claim_outlet_tallies_claim_id_claims"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_claim_outlet_tallies")),
+        comment="Claim occurrences per claim, outlet and framing, recounted with the claim's counters "
+        "(store/claim_counts.py).",
+    )
+    op.create_index("ix_claim_outlet_tallies_claim_id", "claim_outlet_tallies", ["claim_id", "framing"], unique=False)
+    op.execute(FILL)
+
+
+def downgrade() -> None:
+    op.drop_table("claim_outlet_tallies")
