@@ -79,15 +79,12 @@ order by t.articles desc limit 50""",
     ),
     Question(
         "search_articles",
-        "Articles matching words (full-text search): the best of the newest 1,000 that match",
+        "Articles matching words (full-text search), latest first",
         """select a.id, a.title, a.outlet, a.url, a.published_at
-from (select rowid, rank from articles_fts where articles_fts match :terms
-      order by rowid desc limit 1000) as m
-join articles a on a.id = m.rowid order by m.rank limit 50""",
-        postgresql="""select a.id, a.title, a.outlet, a.url, a.published_at
-from (select id from articles, websearch_to_tsquery('english', :terms) as q
-      where search_vector @@ q order by id desc limit 1000) as m
-join articles a on a.id = m.id, websearch_to_tsquery('english', :terms) as q
-order by ts_rank(a.search_vector, q) desc limit 50""",
+from articles_fts join articles a on a.id = articles_fts.rowid
+where articles_fts match :terms order by articles_fts.rowid desc limit 50""",
+        postgresql="""select id, title, outlet, url, published_at
+from articles, websearch_to_tsquery('english', :terms) as q
+where search_vector @@ q order by id desc limit 50""",
     ),
 ]

@@ -50,7 +50,7 @@ def search(
     target: Annotated[str, typer.Option("--in", help="articles or quotes.")] = "articles",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
 ) -> None:
-    """Full-text search over articles (title and text) or quotes, best first."""
+    """Full-text search over articles (title and text) or quotes: the best of the newest 1,000 matches."""
     if target not in ("articles", "quotes"):
         raise fail(EXIT_USAGE, f"--in must be articles or quotes, not {target!r}")
     engine = _read_only()
