@@ -59,11 +59,19 @@ def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> 
         .group_by(ClaimOccurrence.claim_id)
     )
     by_outlet = (
-        select(ClaimOccurrence.claim_id, Article.outlet, ClaimOccurrence.framing, func.count(), func.min(seen))
+        select(
+            ClaimOccurrence.claim_id,
+            Article.outlet,
+            ClaimOccurrence.framing,
+            Claim.status,
+            func.count(),
+            func.min(seen),
+        )
         .join(Article, Article.id == ClaimOccurrence.article_id)
-        .group_by(ClaimOccurrence.claim_id, Article.outlet, ClaimOccurrence.framing)
+        .join(Claim, Claim.id == ClaimOccurrence.claim_id)
+        .group_by(ClaimOccurrence.claim_id, Article.outlet, ClaimOccurrence.framing, Claim.status)
     )
-    outlet_columns = ["claim_id", "outlet", "framing", "occurrences", "first_seen_at"]
+    outlet_columns = ["claim_id", "outlet", "framing", "claim_status", "occurrences", "first_seen_at"]
     unmade = update(Claim).where(~exists().where(ClaimOccurrence.claim_id == Claim.id))
     options = {"synchronize_session": False}  # the identity map's claims are expired below instead
     for chunk in chunks:

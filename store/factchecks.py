@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from claimwatch.ingest.factcheck_record import FactCheckRecord
@@ -23,7 +23,16 @@ from claimwatch.nlp.embeddings import Embedder
 from claimwatch.nlp.matching import Candidate, fuse, query_words, rescore
 
 from .factcheck_search import search_factchecks
-from .models import Claim, ClaimFactCheck, ClaimStatusChange, ClaimVector, FactCheck, FactCheckVector, utcnow
+from .models import (
+    Claim,
+    ClaimFactCheck,
+    ClaimOutletTally,
+    ClaimStatusChange,
+    ClaimVector,
+    FactCheck,
+    FactCheckVector,
+    utcnow,
+)
 from .vector_index import VectorIndex
 from .vectors import drop_vectors, from_blobs, vector_changes, vector_count, vectors_of
 
@@ -289,6 +298,13 @@ def _record(session: Session, claim: Claim, new: str, *, reason: str, url: str |
         )
     )
     claim.status, claim.status_updated_at = new, utcnow()
+    # the outlet tally carries the status for "outlets that asserted false claims" (store/claim_counts.py)
+    session.execute(
+        update(ClaimOutletTally)
+        .where(ClaimOutletTally.claim_id == claim.id)
+        .values(claim_status=new)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def refresh_status(session: Session, claim: Claim) -> None:

@@ -323,6 +323,7 @@ class ClaimOutletTally(Base):
     __tablename__ = "claim_outlet_tallies"
     __table_args__ = (
         Index("ix_claim_outlet_tallies_claim_id", "claim_id", "framing"),
+        Index("ix_claim_outlet_tallies_status", "claim_status", "framing", "occurrences"),
         {
             "comment": "Claim occurrences per claim, outlet and framing, recounted with the claim's counters "
             "(store/claim_counts.py)."
@@ -333,6 +334,7 @@ class ClaimOutletTally(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), comment="→ claims.id.")
     outlet: Mapped[str | None] = mapped_column(String(200), comment="The outlet of the articles that made it.")
     framing: Mapped[str] = mapped_column(String(10), comment="asserted | reported | refuted.")
+    claim_status: Mapped[str] = mapped_column(String(20), comment="The claim's fact-check status (claims.status).")
     occurrences: Mapped[int] = mapped_column(comment="Times this outlet made the claim with this framing.")
     first_seen_at: Mapped[datetime | None] = mapped_column(comment="The earliest of those articles' times.")
 

@@ -44,7 +44,7 @@ from quotes_in_articles where speaker = :speaker order by published_at""",
         """select t.outlet, c.text as claim, t.occurrences as times, t.first_seen_at as first_time, b.url as factcheck
 from claim_outlet_tallies t join claims c on c.id = t.claim_id
 left join claim_best_factcheck b on b.claim_id = c.id
-where t.framing = 'asserted' and c.status in ('false', 'mostly false')
+where t.framing = 'asserted' and t.claim_status in ('false', 'mostly false')
 order by times desc""",
     ),
     Question(

@@ -19,6 +19,7 @@ from claimwatch.nlp.extract import Extraction
 from claimwatch.store.analysis import save_extractions
 from claimwatch.store.claims import merge_claims, split_claim
 from claimwatch.store.db import _alembic_config, migrate, transaction
+from claimwatch.store.factchecks import set_status
 from claimwatch.store.models import Article, Claim, ClaimOccurrence
 from claimwatch.store.questions import QUESTIONS
 from claimwatch.store.reports import most_repeated_claims
@@ -43,14 +44,14 @@ SELECT actor_id, other_actor_id, COUNT(*) FROM actor_cooccurrence GROUP BY actor
 ORDER BY actor_id, other_actor_id
 """
 OUTLETS = """
-SELECT o.claim_id, a.outlet, o.framing, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
-FROM claim_occurrences o JOIN articles a ON a.id = o.article_id
-GROUP BY o.claim_id, a.outlet, o.framing ORDER BY o.claim_id, a.outlet, o.framing
+SELECT o.claim_id, a.outlet, o.framing, c.status, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
+FROM claim_occurrences o JOIN articles a ON a.id = o.article_id JOIN claims c ON c.id = o.claim_id
+GROUP BY o.claim_id, a.outlet, o.framing, c.status ORDER BY o.claim_id, a.outlet, o.framing
 """
 TALLIES = (
     (
         OUTLETS,
-        "SELECT claim_id, outlet, framing, occurrences, first_seen_at FROM claim_outlet_tallies "
+        "SELECT claim_id, outlet, framing, claim_status, occurrences, first_seen_at FROM claim_outlet_tallies "
         "ORDER BY claim_id, outlet, framing",
     ),
     (CLAIMANTS, "SELECT who, framing, occurrences FROM claimant_tallies ORDER BY who, framing"),
@@ -222,7 +223,9 @@ def test_false_claims_asserted_reads_the_outlet_tally_as_grouping_every_occurren
                 for a in articles
             ],
         )
-        session.execute(text("UPDATE claims SET status = 'false' WHERE text = :t"), {"t": war})
+        war_id = session.scalars(select(Claim.id).where(Claim.text == war)).one()
+        set_status(session, war_id, "false", note=None, url=None, by="ana")  # a researcher's rating
+        _consistent(session)  # the outlet tally carries the new status
         answer = _counts(session, f"select * from ({question.sql}) as q order by times desc, outlet")
         assert answer == _counts(session, grouped)
         assert [(outlet, times) for outlet, _claim_text, times, *_rest in answer] == [("Ledger", 2), ("Kyiv Wire", 1)]

@@ -6,8 +6,9 @@ Create Date: 2026-11-29
 
 "Which outlets asserted a claim rated false" grouped every asserted occurrence of those claims and read
 each one's article for its outlet: ~20,000 random reads, up to 0.8 s, at a million articles. The claims'
-recount (store/claim_counts.py) now also replaces their rows here, so the question reads one short range
-of an index per claim. Filled here once from the occurrences.
+recount (store/claim_counts.py) now also replaces their rows here, and a change of a claim's status
+(store/factchecks.py) is copied to them, so the question reads its first rows in order from one index.
+Filled here once from the occurrences.
 """
 
 import sqlalchemy as sa
@@ -19,10 +20,10 @@ branch_labels = None
 depends_on = None
 
 FILL = """
-INSERT INTO claim_outlet_tallies (claim_id, outlet, framing, occurrences, first_seen_at)
-SELECT o.claim_id, a.outlet, o.framing, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
-FROM claim_occurrences o JOIN articles a ON a.id = o.article_id
-GROUP BY o.claim_id, a.outlet, o.framing
+INSERT INTO claim_outlet_tallies (claim_id, outlet, framing, claim_status, occurrences, first_seen_at)
+SELECT o.claim_id, a.outlet, o.framing, c.status, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
+FROM claim_occurrences o JOIN articles a ON a.id = o.article_id JOIN claims c ON c.id = o.claim_id
+GROUP BY o.claim_id, a.outlet, o.framing, c.status
 """
 
 
@@ -33,6 +34,12 @@ def upgrade() -> None:
         sa.Column("claim_id", sa.Integer(), nullable=False, comment="→ claims.id."),
         sa.Column("outlet", sa.String(length=200), nullable=True, comment="The outlet of the articles that made it."),
         sa.Column("framing", sa.String(length=10), nullable=False, comment="asserted | reported | refuted."),
+        sa.Column(
+            "claim_status",
+            sa.String(length=20),
+            nullable=False,
+            comment="The claim's fact-check status (claims.status).",
+        ),
         sa.Column(
             "occurrences", sa.Integer(), nullable=False, comment="Times this outlet made the claim with this framing."
         ),
@@ -47,6 +54,12 @@ def upgrade() -> None:
         "(store/claim_counts.py).",
     )
     op.create_index("ix_claim_outlet_tallies_claim_id", "claim_outlet_tallies", ["claim_id", "framing"], unique=False)
+    op.create_index(
+        "ix_claim_outlet_tallies_status",
+        "claim_outlet_tallies",
+        ["claim_status", "framing", "occurrences"],
+        unique=False,
+    )
     op.execute(FILL)
 
 
