@@ -337,6 +337,7 @@ class ClaimOutletTally(Base):
     claim_status: Mapped[str] = mapped_column(String(20), comment="The claim's fact-check status (claims.status).")
     occurrences: Mapped[int] = mapped_column(comment="Times this outlet made the claim with this framing.")
     first_seen_at: Mapped[datetime | None] = mapped_column(comment="The earliest of those articles' times.")
+    last_seen_at: Mapped[datetime | None] = mapped_column(comment="The latest of those articles' times.")
 
 
 class ActorPairTally(Base):

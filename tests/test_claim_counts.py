@@ -44,14 +44,16 @@ SELECT actor_id, other_actor_id, COUNT(*) FROM actor_cooccurrence GROUP BY actor
 ORDER BY actor_id, other_actor_id
 """
 OUTLETS = """
-SELECT o.claim_id, a.outlet, o.framing, c.status, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
+SELECT o.claim_id, a.outlet, o.framing, c.status, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at)),
+       MAX(COALESCE(a.published_at, a.fetched_at))
 FROM claim_occurrences o JOIN articles a ON a.id = o.article_id JOIN claims c ON c.id = o.claim_id
 GROUP BY o.claim_id, a.outlet, o.framing, c.status ORDER BY o.claim_id, a.outlet, o.framing
 """
 TALLIES = (
     (
         OUTLETS,
-        "SELECT claim_id, outlet, framing, claim_status, occurrences, first_seen_at FROM claim_outlet_tallies "
+        "SELECT claim_id, outlet, framing, claim_status, occurrences, first_seen_at, last_seen_at "
+        "FROM claim_outlet_tallies "
         "ORDER BY claim_id, outlet, framing",
     ),
     (CLAIMANTS, "SELECT who, framing, occurrences FROM claimant_tallies ORDER BY who, framing"),

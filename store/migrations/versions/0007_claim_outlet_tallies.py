@@ -20,8 +20,9 @@ branch_labels = None
 depends_on = None
 
 FILL = """
-INSERT INTO claim_outlet_tallies (claim_id, outlet, framing, claim_status, occurrences, first_seen_at)
-SELECT o.claim_id, a.outlet, o.framing, c.status, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at))
+INSERT INTO claim_outlet_tallies (claim_id, outlet, framing, claim_status, occurrences, first_seen_at, last_seen_at)
+SELECT o.claim_id, a.outlet, o.framing, c.status, COUNT(*), MIN(COALESCE(a.published_at, a.fetched_at)),
+       MAX(COALESCE(a.published_at, a.fetched_at))
 FROM claim_occurrences o JOIN articles a ON a.id = o.article_id JOIN claims c ON c.id = o.claim_id
 GROUP BY o.claim_id, a.outlet, o.framing, c.status
 """
@@ -45,6 +46,9 @@ def upgrade() -> None:
         ),
         sa.Column(
             "first_seen_at", sa.DateTime(timezone=True), nullable=True, comment="The earliest of those articles' times."
+        ),
+        sa.Column(
+            "last_seen_at", sa.DateTime(timezone=True), nullable=True, comment="The latest of those articles' times."
         ),
         sa.ForeignKeyConstraint(
             ["claim_id"], ["claims.id"], name=op.f("fk_claim_outlet_tallies_claim_id_claims"), ondelete="CASCADE"
