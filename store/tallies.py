@@ -68,8 +68,8 @@ def _pairs(mentions: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
 def _add(
     session: Session, model: type[ClaimantTally] | type[ActorPairTally], count: str, change: Mapping[Any, int]
 ) -> None:
-    """One upsert statement, compiled once and run for every row (a batch names ~800 actor pairs an
-    article; compiling a multi-row VALUES per 500 rows took most of the store stage)."""
+    """One upsert statement, compiled once and run for every row (a batch of long articles names ~470 actor
+    pairs an article; compiling a multi-row VALUES per 500 rows took most of the store stage)."""
     table = model.__table__
     keys = [column.name for column in table.primary_key.columns]
     rows = [{**dict(zip(keys, key)), count: n} for key, n in sorted(change.items()) if n]  # sorted: lock order

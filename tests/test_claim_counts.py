@@ -1,6 +1,7 @@
 """The per-claim counters and the claimant, actor-pair and claim-outlet tallies are what grouping the
-occurrences and mentions gives, after every write that moves them — a batch, its re-analysis, a researcher's merge and
-split, the migration that fills them, the recount command — on both backends."""
+occurrences and mentions gives, after every write that moves them — a batch, its re-analysis, a
+researcher's merge and split or status change, the migration that fills them, the recount command — on
+both backends."""
 
 from __future__ import annotations
 
