@@ -49,7 +49,9 @@ def main() -> None:
     models = load_checkworthiness_models()
     extractions = list(extractor.extract_many(texts))
     extracted = best_claim(extractions)
-    encode_claims(load_embedder(settings.semantic.model, settings.semantic.batch_size), extractions)
+    encode_claims(
+        load_embedder(settings.semantic.model, settings.semantic.batch_size, settings.semantic.precision), extractions
+    )
     analysed = best_claim(extractions)
     rules = np.array([checkworthiness(doc[:], attributed=False) for doc in extractor.nlp.pipe(texts)])
     print(f"{len(rows)} sentences ({labels.sum()} check-worthy); {np.mean(extracted > 0):.2f} yield a claim")

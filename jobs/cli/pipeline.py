@@ -141,7 +141,7 @@ def init() -> None:
             installed = install_schema(distributed, factory)
         console.print(f"distributed mode: task queue {'installed' if installed else 'present'}")
     console.print(f"store ready: {safe_url(settings.database_url)} (schema {current}), {len(sources)} feeds")
-    console.print(f"matching: {matching_mode(settings.semantic.model)}; vectors computed: {embedded}", markup=False)
+    console.print(f"matching: {matching_mode(settings.semantic)}; vectors computed: {embedded}", markup=False)
 
 
 @contextmanager
@@ -242,7 +242,7 @@ def extract(
         raise fail(EXIT_INPUT, f"{file}: cannot read text: {exc}") from exc
     with model_errors():
         extractor = build_extractor(settings)
-        embedder = active_embedder(settings.semantic.model, settings.semantic.batch_size)
+        embedder = active_embedder(settings)
     try:
         if not jsonl:
             extraction = extractor.extract(raw)
@@ -303,7 +303,7 @@ def status() -> None:
     current, head = schema_revision(factory.kw["bind"])
     console.print(f"config: {settings.source_path or 'bundled defaults'}")
     console.print(f"store:  {safe_url(settings.database_url)} (schema {current}, newest {head})")
-    console.print(f"matching: {matching_mode(settings.semantic.model)}", markup=False)
+    console.print(f"matching: {matching_mode(settings.semantic)}", markup=False)
     with factory() as session:
         counts = store_counts(session)
         runs = last_job_runs(session)

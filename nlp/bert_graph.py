@@ -1,0 +1,149 @@
+"""The layers of a BERT encoder as an ONNX graph, built in memory from the model's own weights, for ONNX
+Runtime to run.
+
+Why a graph of our own rather than an exported file: the model ships as safetensors weights, and exporting
+takes PyTorch, which claimwatch keeps out of its processes. A BERT layer is a dozen standard operators; the
+graph below is the same arithmetic as the model's PyTorch code (tests/test_semantic.py compares vectors).
+
+In `int8` precision each of the 36 weight matrices is stored as int8 with one scale per output column, and
+its product runs as ONNX Runtime's `DynamicQuantizeMatMul` (the input quantised to uint8 on the fly, an
+integer product, rescaled to float32): the same operator ONNX Runtime's own dynamic quantisation produces.
+Layer norms, softmax and GELU stay in float32.
+
+Run as `python -m claimwatch.nlp.bert_graph FOLDER PRECISION OUTPUT`, it writes the graph to a file: the
+encoder builds its cached graph so, in a short-lived child, and its own process never imports onnx.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, cast
+
+import numpy as np
+from onnx import ModelProto, TensorProto, helper, numpy_helper
+
+from .bert import model_weights
+
+Precision = Literal["int8", "float32"]
+OPSET = 20  # the first with a standard Gelu operator
+
+
+def encoder_graph(
+    tensor: Callable[[str], np.ndarray], *, layers: int, heads: int, hidden: int, eps: float, precision: Precision
+) -> ModelProto:
+    """Inputs `hidden` (batch, tokens, width; the embedded, normalised tokens) and `mask_bias` (batch, 1, 1,
+    tokens; 0 for a token, a large negative number for padding); output `last`, the last layer's states.
+    `tensor(name)` reads a weight by its name in the model without its `bert.` prefix."""
+    graph = _Graph(precision)
+    size = hidden // heads
+    graph.constant("heads_shape", np.array([0, 0, heads, size], dtype=np.int64))
+    graph.constant("width_shape", np.array([0, 0, hidden], dtype=np.int64))
+    graph.constant("scale", np.array(1 / np.sqrt(size), dtype=np.float32))
+    x = "hidden"
+    for i in range(layers):
+        p = f"encoder.layer.{i}."
+        q, k, v = (graph.linear(x, tensor, f"{p}attention.self.{part}") for part in ("query", "key", "value"))
+        # (batch, tokens, width) → (batch, heads, tokens, size); keys as (batch, heads, size, tokens)
+        q = graph.node("Transpose", graph.node("Reshape", q, "heads_shape"), perm=[0, 2, 1, 3])
+        k = graph.node("Transpose", graph.node("Reshape", k, "heads_shape"), perm=[0, 2, 3, 1])
+        v = graph.node("Transpose", graph.node("Reshape", v, "heads_shape"), perm=[0, 2, 1, 3])
+        scores = graph.node("Add", graph.node("Mul", graph.node("MatMul", q, k), "scale"), "mask_bias")
+        context = graph.node("MatMul", graph.node("Softmax", scores, axis=-1), v)
+        context = graph.node("Reshape", graph.node("Transpose", context, perm=[0, 2, 1, 3]), "width_shape")
+        attended = graph.linear(context, tensor, f"{p}attention.output.dense")
+        x = graph.norm(graph.node("Add", x, attended), tensor, f"{p}attention.output.LayerNorm", eps)
+        up = graph.linear(x, tensor, f"{p}intermediate.dense")
+        down = graph.linear(graph.node("Gelu", up), tensor, f"{p}output.dense")
+        x = graph.norm(graph.node("Add", x, down), tensor, f"{p}output.LayerNorm", eps)
+    graph.nodes.append(helper.make_node("Identity", [x], ["last"]))
+    onnx_graph = helper.make_graph(
+        graph.nodes,
+        "bert_encoder",
+        [
+            helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "tokens", hidden]),
+            helper.make_tensor_value_info("mask_bias", TensorProto.FLOAT, ["batch", 1, 1, "tokens"]),
+        ],
+        [helper.make_tensor_value_info("last", TensorProto.FLOAT, ["batch", "tokens", hidden])],
+        graph.initializers,
+    )
+    opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(onnx_graph, opset_imports=opsets)
+
+
+def build_graph(folder: Path, precision: Precision) -> bytes:
+    """The serialised graph of the model in `folder` (a sentence-transformers BERT folder)."""
+    config = json.loads((folder / "config.json").read_text())
+    with model_weights(folder) as tensor:
+        graph = encoder_graph(
+            tensor,
+            layers=int(config["num_hidden_layers"]),
+            heads=int(config["num_attention_heads"]),
+            hidden=int(config["hidden_size"]),
+            eps=float(config.get("layer_norm_eps", 1e-12)),
+            precision=precision,
+        )
+    return graph.SerializeToString()
+
+
+def write_graph(folder: Path, precision: Precision, output: Path) -> None:
+    """`build_graph` into `output`, atomically: a process reading the cache never sees half a file."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=output.parent, suffix=".part", delete=False) as part:
+        part.write(build_graph(folder, precision))
+    os.replace(part.name, output)
+
+
+def quantize_columns(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A weight stored as (out, in) → int8 (in, out) and one float32 scale per output column, symmetric:
+    the column's largest magnitude maps to 127."""
+    columns = np.ascontiguousarray(weight.astype(np.float32).T)
+    scale = np.abs(columns).max(axis=0) / 127
+    scale[scale == 0] = 1.0
+    return np.round(columns / scale).astype(np.int8), scale.astype(np.float32)
+
+
+class _Graph:
+    """Nodes and weights as they are added; each node's output is named after its position."""
+
+    def __init__(self, precision: Precision) -> None:
+        self.precision = precision
+        self.nodes: list = []
+        self.initializers: list = []
+
+    def constant(self, name: str, value: np.ndarray) -> str:
+        self.initializers.append(numpy_helper.from_array(value, name))
+        return name
+
+    def node(self, op: str, *inputs: str, domain: str = "", **attributes: object) -> str:
+        output = f"{op.lower()}_{len(self.nodes)}"
+        self.nodes.append(helper.make_node(op, list(inputs), [output], domain=domain or None, **attributes))
+        return output
+
+    def linear(self, x: str, tensor: Callable[[str], np.ndarray], name: str) -> str:
+        """x @ weight.T + bias, the weight as the model stores it (out, in)."""
+        n = len(self.initializers)
+        weight = tensor(f"{name}.weight")
+        b = self.constant(f"bias_{n}", tensor(f"{name}.bias").astype(np.float32))
+        if self.precision == "int8":
+            quantized, scale = quantize_columns(weight)
+            w, s = self.constant(f"weight_{n}", quantized), self.constant(f"scale_{n}", scale)
+            zero = self.constant(f"zero_{n}", np.zeros_like(quantized[0]))
+            return self.node("DynamicQuantizeMatMul", x, w, s, zero, b, domain="com.microsoft")
+        w = self.constant(f"weight_{n}", np.ascontiguousarray(weight.astype(np.float32).T))
+        return self.node("Add", self.node("MatMul", x, w), b)
+
+    def norm(self, x: str, tensor: Callable[[str], np.ndarray], name: str, eps: float) -> str:
+        n = len(self.initializers)
+        gamma = self.constant(f"gamma_{n}", tensor(f"{name}.weight").astype(np.float32))
+        beta = self.constant(f"beta_{n}", tensor(f"{name}.bias").astype(np.float32))
+        return self.node("LayerNormalization", x, gamma, beta, axis=-1, epsilon=eps)
+
+
+if __name__ == "__main__":
+    folder, precision, output = sys.argv[1:]
+    write_graph(Path(folder), cast(Precision, precision), Path(output))
