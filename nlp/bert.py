@@ -149,7 +149,14 @@ class BertEncoder:
         self._session = _session(folder, precision, cache_dir)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """One unit-length float32 row per text; texts are batched by length so padding stays small."""
+        """One unit-length float32 row per text; texts are batched by length so padding stays small.
+
+        In int8 each text runs alone: a product's input is quantised with one scale for all it holds, so in
+        a batch a text's vector would depend on its neighbours (measured: a cosine of 0.992 between a text
+        alone and in a batch of 64), and a claim re-analysed in another batch could group differently.
+        Alone costs no more (600 claims: 1.21 s alone, 1.20 s in batches of 64)."""
+        if self.precision == "int8":
+            batch_size = 1
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)

@@ -363,7 +363,8 @@ def test_without_the_extra_matching_falls_back_to_words_and_says_so(tmp_path: Pa
 
 def test_encoder_gives_sentence_transformers_vectors_and_int8_keeps_their_neighbours() -> None:
     """The ONNX Runtime encoder against the model's own PyTorch runtime, in a process that may import torch:
-    float32 gives its vectors; int8 stays close to them and, more to the point, ranks the same neighbours."""
+    float32 gives its vectors; int8 stays close to them and, more to the point, ranks the same neighbours.
+    In both, a text's vector is the same alone as in a batch."""
     import subprocess
     import sys
 
@@ -378,9 +379,12 @@ texts = json.loads(sys.stdin.read())
 theirs = SentenceTransformer(str(folder), device="cpu").encode(texts, batch_size=4, normalize_embeddings=True)
 result = {}
 for precision in ("float32", "int8"):
-    ours = BertEncoder(folder, precision).encode(texts, batch_size=4)
+    encoder = BertEncoder(folder, precision)
+    ours = encoder.encode(texts, batch_size=4)
+    alone = np.vstack([encoder.encode([text]) for text in texts])
     result[precision] = {
         "cosines": (ours * theirs).sum(1).tolist(),
+        "alone": (ours * alone).sum(1).tolist(),
         "norms": np.linalg.norm(ours, axis=1).tolist(),
         "similarities": (ours @ ours.T).tolist(),
     }
@@ -409,6 +413,7 @@ print(json.dumps(result))
     assert min(int8["cosines"]) > 0.97, int8["cosines"]
     for vectors in (exact, int8):
         assert all(abs(norm - 1) < 1e-5 for norm in vectors["norms"])
+        assert min(vectors["alone"]) > 0.99999, vectors["alone"]  # a text's vector does not depend on its batch
     theirs, ours = np.array(result["theirs"]), np.array(int8["similarities"])
     assert np.abs(ours - theirs).max() < 0.05
     for row in range(len(texts)):  # each text's nearest other text is the same
