@@ -11,6 +11,7 @@ writer lock, so nobody adds an actor or a claim or moves an occurrence meanwhile
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, select, update
@@ -20,7 +21,7 @@ from claimwatch.config.settings import ActorSettings, WatchlistClaim
 from claimwatch.nlp.extract import Extraction
 
 from .batches import IN_CHUNK, batched
-from .claim_counts import recount_claims
+from .claim_counts import count_added, recount_claims
 from .grouping import MeaningGroups, group_claims, normalize_claim
 from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, ClaimVector, Mention, Quote, utcnow
 from .tallies import OccurrenceKey, tally_batch
@@ -102,7 +103,7 @@ def save_extractions(
     if not analysed:
         return {"mentions": 0, "quotes": 0, "claims": 0}
     ids = [article.id for article, _extraction in analysed]
-    recount: set[int] = set()  # claims that lose or gain occurrences (store/claim_counts.py)
+    lost: set[int] = set()  # claims that lose occurrences (an article analysed again): recounted whole
     removed_mentions: list[tuple[int, int]] = []  # what the tallies lose (store/tallies.py)
     removed_occurrences: list[OccurrenceKey] = []
     for chunk in batched(ids, IN_CHUNK):
@@ -116,7 +117,7 @@ def save_extractions(
         for claim_id, actor_id, words, framing in session.execute(
             occurrences_gone.returning(o.claim_id, o.claimant_actor_id, o.claimant_text, o.framing)
         ):
-            recount.add(claim_id)
+            lost.add(claim_id)
             removed_occurrences.append((actor_id, words, framing))
     grouped = iter(group_claims(session, [c for _a, e in analysed for c in e.claims], groups))
     actor_ids = _actor_ids(session, {(a.name, a.type) for _article, e in analysed for a in e.actors})
@@ -181,7 +182,6 @@ def save_extractions(
             if (claim.id, found_claim.start) in seen_claims:
                 continue
             seen_claims.add((claim.id, found_claim.start))
-            recount.add(claim.id)
             occurrences.append(
                 {
                     "claim_id": claim.id,
@@ -204,7 +204,16 @@ def save_extractions(
     for model, rows in ((Mention, mentions), (Quote, quotes), (ClaimOccurrence, occurrences)):
         if rows:
             session.execute(insert(model), rows)
-    recount_claims(session, recount)
+    recount_claims(session, lost)  # with the batch's rows in, so a claim's new occurrences count too
+    by_id = {article.id: article for article, _extraction in analysed}
+    count_added(
+        session,
+        [
+            (o["claim_id"], o["article_id"], by_id[o["article_id"]].outlet, _seen(by_id[o["article_id"]]), o["framing"])
+            for o in occurrences
+            if o["claim_id"] not in lost
+        ],
+    )
     tally_batch(
         session,
         occurrences_removed=removed_occurrences,
@@ -214,6 +223,11 @@ def save_extractions(
     )
     session.flush()
     return {"mentions": len(mentions), "quotes": len(quotes), "claims": len(occurrences)}
+
+
+def _seen(article: Article) -> datetime:
+    """An occurrence's time, as the counters keep it: its article's publication, else when it was fetched."""
+    return article.published_at or article.fetched_at
 
 
 def _actor_ids(session: Session, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -162,6 +162,34 @@ def test_counters_follow_batches_reanalysis_merges_and_splits(factory: sessionma
         _consistent(session)
 
 
+def test_new_articles_add_to_the_counters_of_a_claim_made_before(factory: sessionmaker[Session]) -> None:
+    """Later batches add to the counters and tally rows a claim already has (the batch path adds, it does
+    not recount): the same outlet and framing again, a new outlet without one, an article older than the
+    claim's first; each time the counters equal what grouping the rows gives."""
+    war = "Ukraine started the war"
+    with transaction(factory) as session:
+        first = _article(session, 1, "Kyiv Wire", 10)
+        save_extractions(session, [(first, Extraction(actors=[], claims=[_claim(war, "asserted")]))])
+    with transaction(factory) as session:
+        again, unnamed = _article(session, 2, "Kyiv Wire", 12), _article(session, 3, "Ledger", 11)
+        unnamed.outlet = None
+        older = _article(session, 4, "Ledger", 2)
+        save_extractions(
+            session,
+            [
+                (again, Extraction(actors=[], claims=[_claim(war, "asserted"), _claim(war, "reported", 50)])),
+                (unnamed, Extraction(actors=[], claims=[_claim(war, "asserted")])),
+                (older, Extraction(actors=[], claims=[_claim(war, "refuted")])),
+            ],
+        )
+        claim = session.scalars(select(Claim).where(Claim.text == war)).one()
+        assert (claim.occurrence_count, claim.article_count, claim.outlet_count) == (5, 4, 2)
+        assert (claim.asserted_count, claim.reported_count, claim.refuted_count) == (3, 1, 1)
+        assert claim.first_seen_at == datetime(2025, 3, 2, 9, tzinfo=timezone.utc)
+        assert claim.last_seen_at == datetime(2025, 3, 12, 9, tzinfo=timezone.utc)
+        _consistent(session)
+
+
 def _two_articles(session: Session) -> None:
     a, b = _article(session, 1, "Kyiv Wire", 3), _article(session, 2, "Ledger", 4)
     claims = [
