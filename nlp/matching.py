@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being has have had do
@@ -72,13 +73,15 @@ def query_words(text: str) -> list[str]:
     return sorted(expanded)
 
 
+@lru_cache(maxsize=8192)  # grouping asks it of the same wordings again and again
 def negated(text: str) -> bool:
     """Whether a claim is worded as a denial ("did not start the war"): such a claim never joins its opposite."""
     return any(w in NEGATIONS for w in re.findall(r"[\w']+", text.casefold().replace("n't", " not")))
 
 
-def _names(text: str) -> set[str]:
-    return {SYNONYMS.get(w.casefold(), w.casefold()) for w in re.findall(r"\b[A-Z][\w'’-]+", text)}
+@lru_cache(maxsize=8192)
+def _names(text: str) -> frozenset[str]:
+    return frozenset(SYNONYMS.get(w.casefold(), w.casefold()) for w in re.findall(r"\b[A-Z][\w'’-]+", text))
 
 
 @dataclass(frozen=True)
@@ -122,9 +125,10 @@ def fuse(cosine: float, claim: str, candidate: Candidate, word_weight: float) ->
     return max(0.0, min(1.0, (1 - word_weight) * cosine + word_weight * words))
 
 
-def figures(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def figures(text: str) -> frozenset[str]:
     """The numbers a claim states, as written without thousands separators."""
-    return {m.replace(",", "") for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+    return frozenset(m.replace(",", "") for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text))
 
 
 def same_proposition(a: str, b: str) -> bool:

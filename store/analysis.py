@@ -4,8 +4,9 @@ article.
 Saving an article's extraction replaces what an earlier run stored for it, so re-analysis after an
 extractor upgrade never leaves two versions side by side. A batch of articles is saved set-based: one
 look-up of its actors, one of its aliases, one grouping of its claims (store/grouping.py), its rows in
-multi-row INSERTs and one recount of the claims it touched (store/claim_counts.py), under the store's
-writer lock, so nobody adds an actor or a claim or moves an occurrence meanwhile.
+multi-row INSERTs, and its occurrences added to their claims' counters (those that lost some, recounted;
+store/claim_counts.py), under the store's writer lock, so nobody adds an actor or a claim or moves an
+occurrence meanwhile.
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ def save_extractions(
         article.extractor_version = extraction.version
     for model, rows in ((Mention, mentions), (Quote, quotes), (ClaimOccurrence, occurrences)):
         if rows:
-            session.execute(insert(model), rows)
+            session.execute(insert(model.__table__), rows)  # Core: the ORM's bulk path costs ~3× as much here
     recount_claims(session, lost)  # with the batch's rows in, so a claim's new occurrences count too
     by_id = {article.id: article for article, _extraction in analysed}
     count_added(

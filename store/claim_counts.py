@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, distinct, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, case, delete, distinct, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .batches import IN_CHUNK, batched
@@ -112,6 +112,11 @@ def recount_claims(session: Session, claim_ids: Iterable[int] | None = None) -> 
             .values({name: (None if name.endswith("_at") else 0) for name in COUNTERS})
             .execution_options(**options)
         )
+    _expire(session, wanted)
+
+
+def _expire(session: Session, wanted: set[int] | None) -> None:
+    """The counters of the claims the session holds, to be read again: they were written in SQL."""
     for held in list(session.identity_map.values()):
         if isinstance(held, Claim) and (wanted is None or held.id in wanted):
             session.expire(held, COUNTERS)
@@ -124,45 +129,95 @@ def count_added(session: Session, added: Sequence[Added]) -> None:
     """Add new occurrences to their claims' counters and outlet-tally rows, reading only those claims and
     their tally rows (a few per outlet), never their earlier occurrences. Only for occurrences in articles
     that held none of the same claim before: a claim that also lost occurrences is for `recount_claims`.
-    An occurrence's time is its article's (published, else fetched), as in the recount."""
+    An occurrence's time is its article's (published, else fetched), as in the recount. Set-based, in
+    Core: per chunk of claims two reads and three executemany writes (the ORM took ~4× as long)."""
     made: defaultdict[int, list[Added]] = defaultdict(list)
     for row in added:
         made[row[0]].append(row)
+    claims, tallies = Claim.__table__, ClaimOutletTally.__table__
+    set_counters = (
+        update(claims)
+        .where(claims.c.id == bindparam("claim"))
+        .values({name: bindparam(f"new_{name}") for name in COUNTERS})
+    )
+    grow = (
+        update(tallies)
+        .where(tallies.c.id == bindparam("tally"))
+        .values(occurrences=bindparam("n"), first_seen_at=bindparam("first"), last_seen_at=bindparam("last"))
+    )
     for chunk in batched(sorted(made), IN_CHUNK):
-        claims = session.scalars(
-            select(Claim).where(Claim.id.in_(chunk)).execution_options(populate_existing=True)
-        ).all()
-        tallies: dict[tuple[int, str | None, str], ClaimOutletTally] = {}
-        outlets: defaultdict[int, set[str]] = defaultdict(set)
-        for tally in session.scalars(select(ClaimOutletTally).where(ClaimOutletTally.claim_id.in_(chunk))):
-            tallies[(tally.claim_id, tally.outlet, tally.framing)] = tally
-        for claim in claims:
-            rows = made[claim.id]
+        current = {
+            row.id: row
+            for row in session.execute(
+                select(claims.c.id, claims.c.status, *(claims.c[name] for name in COUNTERS)).where(
+                    claims.c.id.in_(chunk)
+                )
+            )
+        }
+        held: dict[tuple[int, str | None, str], dict[str, Any]] = {
+            (t.claim_id, t.outlet, t.framing): {
+                "tally": t.id,
+                "n": t.occurrences,
+                "first": t.first_seen_at,
+                "last": t.last_seen_at,
+            }
+            for t in session.execute(select(tallies).where(tallies.c.claim_id.in_(chunk)))
+        }
+        fresh: dict[tuple[int, str | None, str], dict[str, Any]] = {}
+        grown: dict[tuple[int, str | None, str], dict[str, Any]] = {}
+        counters = []
+        for claim_id, claim in current.items():
+            rows = made[claim_id]
             for _claim_id, _article_id, outlet, seen, framing in rows:
-                tally = tallies.get((claim.id, outlet, framing))
-                if tally is None:
-                    tally = ClaimOutletTally(
-                        claim_id=claim.id, outlet=outlet, framing=framing, claim_status=claim.status, occurrences=0
-                    )
-                    tallies[(claim.id, outlet, framing)] = tally
-                    session.add(tally)
-                tally.occurrences += 1
-                tally.first_seen_at = _earliest(tally.first_seen_at, seen)
-                tally.last_seen_at = _latest(tally.last_seen_at, seen)
+                key = (claim_id, outlet, framing)
+                if key in held:
+                    tally = grown.setdefault(key, held[key])
+                else:
+                    tally = fresh.setdefault(key, {"n": 0, "first": None, "last": None})
+                tally["n"] += 1
+                tally["first"], tally["last"] = _earliest(tally["first"], seen), _latest(tally["last"], seen)
             framed = Counter(framing for *_row, framing in rows)
-            claim.occurrence_count = (claim.occurrence_count or 0) + len(rows)
-            claim.article_count = (claim.article_count or 0) + len({article_id for _c, article_id, *_r in rows})
-            claim.asserted_count = (claim.asserted_count or 0) + framed["asserted"]
-            claim.reported_count = (claim.reported_count or 0) + framed["reported"]
-            claim.refuted_count = (claim.refuted_count or 0) + framed["refuted"]
-            for _claim_id, _article_id, _outlet, seen, _framing in rows:
-                claim.first_seen_at = _earliest(claim.first_seen_at, seen)
-                claim.last_seen_at = _latest(claim.last_seen_at, seen)
-        for claim_id, outlet, _framing in tallies:
+            first, last = claim.first_seen_at, claim.last_seen_at
+            for *_row, seen, _framing in rows:
+                first, last = _earliest(first, seen), _latest(last, seen)
+            counters.append(
+                {
+                    "claim": claim_id,
+                    "new_occurrence_count": claim.occurrence_count + len(rows),
+                    "new_article_count": claim.article_count + len({article_id for _c, article_id, *_r in rows}),
+                    "new_asserted_count": claim.asserted_count + framed["asserted"],
+                    "new_reported_count": claim.reported_count + framed["reported"],
+                    "new_refuted_count": claim.refuted_count + framed["refuted"],
+                    "new_first_seen_at": first,
+                    "new_last_seen_at": last,
+                }
+            )
+        outlets: defaultdict[int, set[str]] = defaultdict(set)
+        for claim_id, outlet, _framing in (*held, *fresh):
             if outlet is not None:  # as COUNT(DISTINCT outlet) counts them
                 outlets[claim_id].add(outlet)
-        for claim in claims:
-            claim.outlet_count = len(outlets[claim.id])
+        for row in counters:
+            row["new_outlet_count"] = len(outlets[row["claim"]])
+        session.execute(set_counters, counters)
+        if grown:
+            session.execute(grow, list(grown.values()))
+        if fresh:
+            session.execute(
+                insert(tallies),
+                [
+                    {
+                        "claim_id": claim_id,
+                        "outlet": outlet,
+                        "framing": framing,
+                        "claim_status": current[claim_id].status,
+                        "occurrences": tally["n"],
+                        "first_seen_at": tally["first"],
+                        "last_seen_at": tally["last"],
+                    }
+                    for (claim_id, outlet, framing), tally in fresh.items()
+                ],
+            )
+    _expire(session, set(made))
 
 
 def _earliest(current: datetime | None, seen: datetime | None) -> datetime | None:

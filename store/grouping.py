@@ -149,9 +149,15 @@ class _Batch:
     def _nearest(self, text: str, vector: np.ndarray) -> Grouped | None:
         groups = self.groups
         assert groups is not None
-        listed = [(key, float(v @ vector)) for key, v, wording in groups.watchlist if same_proposition(text, wording)]
+        # the words are compared only where the meaning is close: most claims are near no watchlist claim
+        close = ((key, float(v @ vector), wording) for key, v, wording in groups.watchlist)
+        listed = [
+            (k, cosine)
+            for k, cosine, wording in close
+            if cosine >= groups.threshold and same_proposition(text, wording)
+        ]
         best = max(listed, key=lambda pair: pair[1], default=None)
-        if best is not None and best[1] >= groups.threshold and best[0] in self.listed:
+        if best is not None and best[0] in self.listed:
             return Grouped(self.listed[best[0]], "watchlist", round(best[1], 4))
         # the stored claims near it, and those this batch created: the nearest that says the same thing
         candidates = list(self.nearest.get(text, []))
