@@ -1,7 +1,7 @@
 """Daemon memory: resident set size of a real `claimwatch run` (the daemon, with its extraction workers when
 `[nlp] n_process` > 1) during its first cycles and between them, on the demo corpus served on loopback.
 
-    .venv/bin/python benchmarks/memory_bench.py [--cycles 3] [--processes 1]
+    .venv/bin/python benchmarks/memory_bench.py [--cycles 3] [--processes 1] [--precision int8]
 
 RSS is read from /proc every 50 ms for the daemon and its child processes together; "during" is the peak
 while a cycle runs (job_runs says so), "between" the largest value seen while none runs, after the first.
@@ -51,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--processes", type=int, default=1, help="[nlp] n_process")
+    parser.add_argument("--precision", choices=("int8", "float32"), default="int8", help="[semantic] precision")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, serve_corpus() as base_url:
         config = Path(tmp) / "claimwatch.toml"
@@ -60,7 +61,8 @@ def main() -> None:
         )
         config.write_text(
             f'data_dir = "{tmp}"\n[fetch]\nallow_private_addresses = true\nper_host_delay = 0.0\n'
-            f"[nlp]\nn_process = {args.processes}\n[schedule]\nfetch_every_minutes = 0.25\n"
+            f'[nlp]\nn_process = {args.processes}\n[semantic]\nprecision = "{args.precision}"\n'
+            "[schedule]\nfetch_every_minutes = 0.25\n"
             + feeds
             + '[[topics]]\nname = "minerals-deal"\nall = ["Ukraine"]\nany = ["minerals", "rare earth"]\n'
             + '[[topics]]\nname = "war-origin"\nany = ["started the war", "start the war"]\n'
@@ -91,7 +93,10 @@ def main() -> None:
             daemon.send_signal(signal.SIGTERM)
             daemon.wait(timeout=60)
             engine.dispose()
-    print(f"daemon with n_process = {args.processes}, {args.cycles} cycles over the demo corpus")
+    print(
+        f"daemon with n_process = {args.processes}, encoder in {args.precision}, "
+        f"{args.cycles} cycles over the demo corpus"
+    )
     print(f"  peak RSS during a cycle: {during:.0f} MB (issue #14 bound: 600 MB)")
     print(f"  peak RSS between cycles: {between:.0f} MB (issue #14 bound: 400 MB)")
 
