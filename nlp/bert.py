@@ -91,13 +91,24 @@ def _session(folder: Path, precision: Precision, cache_dir: Path | None) -> onnx
 
 
 def _graph_key(folder: Path) -> str:
-    """Changes with the model's files and with the code that builds the graph."""
+    """Changes with the model's files and with the code that builds the graph (bert_graph.py, and this
+    module's weight reading and quantisation)."""
     digest = hashlib.sha256(str(folder.resolve()).encode())
     for path in (folder / "config.json", folder / "model.safetensors"):
         stat = path.stat()
         digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(Path(__file__).with_name("bert_graph.py").read_bytes())
+    for code in (Path(__file__), Path(__file__).with_name("bert_graph.py")):
+        digest.update(code.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def quantize_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows and one float32 scale a row, symmetric: a row's largest magnitude maps to 127. The word-piece
+    table is kept so, and each weight matrix of the int8 graph (its rows are the output channels)."""
+    matrix = matrix.astype(np.float32)
+    scale = np.abs(matrix).max(axis=1) / 127
+    scale[scale == 0] = 1.0
+    return np.round(matrix / scale[:, None]).astype(np.int8), scale
 
 
 class _Table:
@@ -105,11 +116,10 @@ class _Table:
     with a scale a row (a quarter of float32's memory; the rows agree with float32's to ~1%)."""
 
     def __init__(self, table: np.ndarray, precision: Precision) -> None:
+        self.scale: np.ndarray | None = None
         if precision == "int8":
-            self.scale = np.maximum(np.abs(table).max(axis=1), 1e-12).astype(np.float32) / 127
-            self.values = np.round(table / self.scale[:, None]).astype(np.int8)
+            self.values, self.scale = quantize_rows(table)
         else:
-            self.scale = None
             self.values = table.astype(np.float16)
 
     def rows(self, ids: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ from typing import Literal, cast
 import numpy as np
 from onnx import ModelProto, TensorProto, helper, numpy_helper
 
-from .bert import model_weights
+from .bert import model_weights, quantize_rows
 
 Precision = Literal["int8", "float32"]
 OPSET = 20  # the first with a standard Gelu operator
@@ -98,15 +98,6 @@ def write_graph(folder: Path, precision: Precision, output: Path) -> None:
     os.replace(part.name, output)
 
 
-def quantize_columns(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A weight stored as (out, in) → int8 (in, out) and one float32 scale per output column, symmetric:
-    the column's largest magnitude maps to 127."""
-    columns = np.ascontiguousarray(weight.astype(np.float32).T)
-    scale = np.abs(columns).max(axis=0) / 127
-    scale[scale == 0] = 1.0
-    return np.round(columns / scale).astype(np.int8), scale.astype(np.float32)
-
-
 class _Graph:
     """Nodes and weights as they are added; each node's output is named after its position."""
 
@@ -130,9 +121,9 @@ class _Graph:
         weight = tensor(f"{name}.weight")
         b = self.constant(f"bias_{n}", tensor(f"{name}.bias").astype(np.float32))
         if self.precision == "int8":
-            quantized, scale = quantize_columns(weight)
-            w, s = self.constant(f"weight_{n}", quantized), self.constant(f"scale_{n}", scale)
-            zero = self.constant(f"zero_{n}", np.zeros_like(quantized[0]))
+            quantized, scale = quantize_rows(weight)  # a scale per output channel: the product's columns
+            w, s = self.constant(f"weight_{n}", np.ascontiguousarray(quantized.T)), self.constant(f"scale_{n}", scale)
+            zero = self.constant(f"zero_{n}", np.zeros_like(scale, dtype=np.int8))
             return self.node("DynamicQuantizeMatMul", x, w, s, zero, b, domain="com.microsoft")
         w = self.constant(f"weight_{n}", np.ascontiguousarray(weight.astype(np.float32).T))
         return self.node("Add", self.node("MatMul", x, w), b)
