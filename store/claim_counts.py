@@ -168,6 +168,7 @@ def count_added(session: Session, added: Sequence[Added]) -> None:
         counters = []
         for claim_id, claim in current.items():
             rows = made[claim_id]
+            first, last = claim.first_seen_at, claim.last_seen_at
             for _claim_id, _article_id, outlet, seen, framing in rows:
                 key = (claim_id, outlet, framing)
                 if key in held:
@@ -176,10 +177,8 @@ def count_added(session: Session, added: Sequence[Added]) -> None:
                     tally = fresh.setdefault(key, {"n": 0, "first": None, "last": None})
                 tally["n"] += 1
                 tally["first"], tally["last"] = _earliest(tally["first"], seen), _latest(tally["last"], seen)
-            framed = Counter(framing for *_row, framing in rows)
-            first, last = claim.first_seen_at, claim.last_seen_at
-            for *_row, seen, _framing in rows:
                 first, last = _earliest(first, seen), _latest(last, seen)
+            framed = Counter(framing for *_row, framing in rows)
             counters.append(
                 {
                     "claim": claim_id,
@@ -220,9 +219,9 @@ def count_added(session: Session, added: Sequence[Added]) -> None:
     _expire(session, set(made))
 
 
-def _earliest(current: datetime | None, seen: datetime | None) -> datetime | None:
-    return seen if current is None else current if seen is None else min(current, seen)
+def _earliest(current: datetime | None, seen: datetime) -> datetime:
+    return seen if current is None else min(current, seen)
 
 
-def _latest(current: datetime | None, seen: datetime | None) -> datetime | None:
-    return seen if current is None else current if seen is None else max(current, seen)
+def _latest(current: datetime | None, seen: datetime) -> datetime:
+    return seen if current is None else max(current, seen)
