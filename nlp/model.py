@@ -8,6 +8,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .attribute_table import speed_up
+
 # spaCy refuses texts above nlp.max_length (1,000,000 characters by default); longer texts are cut into
 # paragraph-aligned pieces of at most this size before parsing.
 MAX_PIECE_CHARS = 100_000
@@ -30,6 +32,7 @@ def load_model(name: str) -> Language:
         ) from exc
     if "parser" in nlp.pipe_names and LINE_BREAKS not in nlp.pipe_names:
         nlp.add_pipe(LINE_BREAKS, before="parser")
+    speed_up(nlp)
     return nlp
 
 
