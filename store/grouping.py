@@ -79,6 +79,7 @@ class _Batch:
         self.keys = {c.proposition: normalize_claim(c.proposition) for c in found}
         self.by_words = self._by(Claim.normalized, set(self.keys.values()), listed=False)
         self.nearest = self._search_index(found)
+        self.listed_near = self._watchlist_near(found)
         self.new_by_words: dict[str, Claim] = {}
         dimensions = groups.index.dimensions if groups is not None else 0
         self.new_vectors = np.zeros((len(found), dimensions), dtype=np.float32)
@@ -126,6 +127,22 @@ class _Batch:
             for text, row in zip(texts, hits)
         }
 
+    def _watchlist_near(self, found: Sequence[ExtractedClaim]) -> dict[str, list[tuple[str, float, str]]]:
+        """(key, cosine, wording) of the watchlist wordings at or above the threshold of each proposition with
+        a vector: one product of the batch's vectors with the watchlist's, as most claims are near none."""
+        groups = self.groups
+        if groups is None or not groups.watchlist:
+            return {}
+        texts = list(dict.fromkeys(c.proposition for c in found if c.proposition in groups.vectors))
+        if not texts:
+            return {}
+        cosines = np.stack([groups.vectors[t] for t in texts]) @ np.stack([v for _k, v, _w in groups.watchlist]).T
+        near: dict[str, list[tuple[str, float, str]]] = {}
+        for row, column in zip(*np.nonzero(cosines >= groups.threshold), strict=True):
+            key, _vector, wording = groups.watchlist[column]
+            near.setdefault(texts[row], []).append((key, float(cosines[row, column]), wording))
+        return near
+
     def group(self, found: ExtractedClaim) -> Grouped:
         if found.watchlist and found.watchlist in self.listed:
             return Grouped(self.listed[found.watchlist], "watchlist", 1.0)
@@ -149,12 +166,9 @@ class _Batch:
     def _nearest(self, text: str, vector: np.ndarray) -> Grouped | None:
         groups = self.groups
         assert groups is not None
-        # the words are compared only where the meaning is close: most claims are near no watchlist claim
-        close = ((key, float(v @ vector), wording) for key, v, wording in groups.watchlist)
+        # the words are compared only where the meaning is close
         listed = [
-            (k, cosine)
-            for k, cosine, wording in close
-            if cosine >= groups.threshold and same_proposition(text, wording)
+            (k, cosine) for k, cosine, wording in self.listed_near.get(text, ()) if same_proposition(text, wording)
         ]
         best = max(listed, key=lambda pair: pair[1], default=None)
         if best is not None and best[0] in self.listed:
