@@ -9,12 +9,15 @@ text ("Sybiha" → Andrii Sybiha), and the alias table from config decides names
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IS_TITLE
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from claimwatch.config.settings import ActorSettings
@@ -172,30 +175,35 @@ class _Candidate:
     trusted: bool  # named by the alias table, so kept wherever it stands
 
 
-def _untagged_surnames(doc: Doc, candidates: list[_Candidate], by_surname: dict[str, set[str]]) -> list[_Candidate]:
+def _title_case(doc: Doc) -> list[Token]:
+    """The document's title-case tokens, picked from an array: most tokens are not, and making a Python
+    Token of each one costs more than the checks below."""
+    return [doc[int(i)] for i in np.flatnonzero(doc.to_array(IS_TITLE))]
+
+
+def _untagged_surnames(
+    titled: list[Token], candidates: list[_Candidate], by_surname: dict[str, set[str]]
+) -> list[_Candidate]:
     """A known person's surname the model did not tag as an actor ("Brandt" read as a work of art, "Ruiz"
     missed): a mention of that person."""
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
     found = []
-    for token in doc:
-        if token.i in tagged or not token.is_title:
+    for token in titled:
+        if token.i in tagged:
             continue
         matches = by_surname.get(_fold(token.text), set())
         if len(matches) == 1:
-            found.append(_Candidate(doc[token.i : token.i + 1], next(iter(matches)), "PERSON", None, True))
+            found.append(_Candidate(token.doc[token.i : token.i + 1], next(iter(matches)), "PERSON", None, True))
     return found
 
 
-def _untagged_full_names(doc: Doc, tagged: set[int]) -> list[Span]:
+def _untagged_full_names(doc: Doc, titled: list[Token], tagged: set[int]) -> list[Span]:
     """Two or three capitalised proper nouns the model did not tag ("Emeka Okonkwo") whose last word the
     article uses again on its own — the way news refers to a person after the first mention."""
-    counts: dict[str, int] = {}
-    for token in doc:
-        if token.is_title:
-            counts[token.text] = counts.get(token.text, 0) + 1
+    counts = Counter(token.text for token in titled)
     found = []
-    for token in doc:
-        if token.pos_ != "PROPN" or not token.is_title or token.i in tagged or counts[token.text] < 2:
+    for token in titled:
+        if token.pos_ != "PROPN" or token.i in tagged or counts[token.text] < 2:
             continue
         start = token.i
         while (
@@ -213,9 +221,9 @@ def _untagged_full_names(doc: Doc, tagged: set[int]) -> list[Span]:
     return found
 
 
-def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
-    """Canonical actors of one document with every mention's character offsets."""
-    lines = _Lines(doc.text)
+def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
+    """Canonical actors of one document (whose text is `text`) with every mention's character offsets."""
+    lines = _Lines(text)
     candidates: list[_Candidate] = []
     role_tokens: set[int] = set()
     for ent in doc.ents:
@@ -251,7 +259,8 @@ def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
 
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
     named = {c.span.text: c for c in candidates}
-    for span in _untagged_full_names(doc, tagged):
+    titled = _title_case(doc)
+    for span in _untagged_full_names(doc, titled, tagged):
         same = named.get(span.text)  # tagged elsewhere in the article: keep that reading
         candidates.append(
             _Candidate(span, same.name, same.type, None, same.trusted)
@@ -265,7 +274,7 @@ def extract_actors(doc: Doc, aliases: AliasTable) -> list[Actor]:
         if c.type == "PERSON" and len(c.name.split()) > 1:
             by_surname.setdefault(_fold(c.name.split()[-1]), set()).add(c.name)
     body_names = {c.name for c in in_body}
-    candidates += _untagged_surnames(doc, candidates, by_surname)
+    candidates += _untagged_surnames(titled, candidates, by_surname)
 
     actors: dict[tuple[str, str], Actor] = {}
     for c in candidates:

@@ -39,6 +39,7 @@ WEIGHTS = Path(__file__).parent / "data" / "checkworthiness.json.gz"
 EMBEDDING_WEIGHT = 2.0  # training scales the embedding's columns against the TF-IDF ones (kept in the file)
 WORDS = r"(?u)\b\w\w+\b"
 FIELDS = r"\S+"
+IOB_INSIDE, IOB_BEGIN = 1, 3  # Token.ent_iob: inside an entity, beginning one
 L2, TERMS = "l2", "terms"  # the two forms of a model's rows (see above)
 WORD_CACHE = 50_000  # words whose character n-gram weights the text model keeps (~10 MB at most)
 
@@ -54,11 +55,23 @@ class SentenceSignals:
 
 
 def sentence_signals(span: Span) -> SentenceSignals:
-    return SentenceSignals(
-        lemmas=" ".join("NUM" if t.like_num else t.lemma_.lower() for t in span),
-        tags=" ".join(t.tag_ for t in span),
-        entities=" ".join(f"ENT_{e.label_}" for e in span.ents) or "NOENT",
-    )
+    """The signals of a sentence, in one pass over its tokens. Its entities are those that begin and end
+    inside it (what `span.ents` gives, read from the tokens: `span.ents` builds every entity of the whole
+    document for each sentence)."""
+    lemmas, tags, entities = [], [], []
+    current = ""  # the label of an entity begun inside the sentence and not yet ended
+    for token in span:
+        lemmas.append("NUM" if token.like_num else token.lemma_.lower())
+        tags.append(token.tag_)
+        if token.ent_iob == IOB_INSIDE:
+            continue
+        if current:
+            entities.append(current)
+        current = f"ENT_{token.ent_type_}" if token.ent_iob == IOB_BEGIN and token.ent_type else ""
+    doc = span.doc
+    if current and (span.end == len(doc) or doc[span.end].ent_iob != IOB_INSIDE):
+        entities.append(current)
+    return SentenceSignals(" ".join(lemmas), " ".join(tags), " ".join(entities) or "NOENT")
 
 
 @dataclass(frozen=True)

@@ -147,13 +147,15 @@ class Extractor:
         feed, keys = tee(self._pieces(texts))
         docs = self.nlp.pipe((piece for _i, _offset, piece in feed), batch_size=self.batch_size)
         for _index, group in groupby(zip(keys, docs), key=lambda pair: pair[0][0]):
-            parts = [_shift(self._extract_doc(doc), offset) for (_i, offset, _p), doc in group]
+            parts = [_shift(self._extract_doc(doc, piece), offset) for (_i, offset, piece), doc in group]
             yield parts[0] if len(parts) == 1 else _merge(parts)
 
-    def _extract_doc(self, doc: Doc) -> Extraction:
-        actors = extract_actors(doc, self.aliases)
-        quotations = find_quotations(doc.text)
-        resolver = SpeakerResolver(doc, actors, [(q.outer_start, q.outer_end) for q in quotations])
+    def _extract_doc(self, doc: Doc, text: str) -> Extraction:
+        """The extraction of one parsed piece; `text` is the piece (spaCy's `doc.text` joins every token
+        again on each call)."""
+        actors = extract_actors(doc, self.aliases, text)
+        quotations = find_quotations(text)
+        resolver = SpeakerResolver(doc, text, actors, [(q.outer_start, q.outer_end) for q in quotations])
         resolver.add_description_mentions()
         quotes = extract_quotes(doc, quotations, resolver)
         claims = extract_claims(doc, quotes, resolver, self.watchlist, self.checkworthiness)

@@ -125,9 +125,9 @@ def _norm(word: str) -> str:
 class SpeakerResolver:
     """Maps subjects to speakers within one document, given its actors and quotation spans."""
 
-    def __init__(self, doc: Doc, actors: Sequence[Actor], quoted: Sequence[tuple[int, int]]) -> None:
+    def __init__(self, doc: Doc, text: str, actors: Sequence[Actor], quoted: Sequence[tuple[int, int]]) -> None:
         self.doc = doc
-        self.text = doc.text  # spaCy joins the tokens again on every doc.text
+        self.text = text  # the document's text
         self._actor_at: dict[int, tuple[Actor, int, int]] = {}
         for actor in actors:
             for mention in actor.mentions:

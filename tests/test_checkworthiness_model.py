@@ -16,6 +16,8 @@ from claimwatch.nlp.checkworthiness_model import load_checkworthiness_models, se
 from claimwatch.nlp.embeddings import load_embedder
 from claimwatch.nlp.model import load_model
 
+from .conftest import FIXTURES
+
 FACTS = [
     "Russia launched 120 missiles and 90 drones at Ukraine's power grid on Sunday.",
     "The United States has provided about 65 billion dollars in military aid since February 2022.",
@@ -104,3 +106,17 @@ def test_the_command_line_scores_without_scikit_learn() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_a_sentences_entities_are_those_that_begin_and_end_inside_it() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "news").glob("*.txt"))]
+    compared = 0
+    for doc in load_model(load_config().nlp.model).pipe(texts):
+        # every sentence, and windows that cut entities at either end
+        spans = [*doc.sents, *(doc[e.start + 1 : e.end + 6] for e in doc.ents if len(e) > 1)]
+        spans += [doc[max(e.start - 4, 0) : e.end - 1] for e in doc.ents if len(e) > 1]
+        for span in spans:
+            expected = " ".join(f"ENT_{e.label_}" for e in span.ents) or "NOENT"
+            assert sentence_signals(span).entities == expected, span.text
+            compared += 1
+    assert compared > 400
