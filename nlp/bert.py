@@ -45,6 +45,12 @@ def _layer_norm(x: np.ndarray, weight_bias: tuple[np.ndarray, np.ndarray], eps: 
     return centred / np.sqrt(variance + eps) * weight_bias[0] + weight_bias[1]
 
 
+# ONNX Runtime's fusion of the residual Add into the LayerNormalization runs ~3x slower on this model's
+# CPU path than the two operators it replaces (its kernel accumulates in double): a quarter of the encoder's
+# time with it (docs/performance.md).
+SLOW_FUSIONS = ["SkipLayerNormFusion"]
+
+
 def _session_options() -> onnxruntime.SessionOptions:
     """As many threads as BLAS may use in this process: an extraction or distributed worker limits BLAS to
     one (threadpoolctl) because it is one core's worth of work, and so the encoder too. Idle threads sleep
@@ -72,22 +78,27 @@ def _session(folder: Path, precision: Precision, cache_dir: Path | None) -> onnx
     """A session on the graph of the model in `folder`. With a cache folder: the graph built once, from this
     model by this graph code, in a child process (which imports onnx so that this one need not); a cached
     file that will not load is built again. Without one: built here."""
-    options, providers = _session_options(), ["CPUExecutionProvider"]
+
+    def session(graph: bytes | str) -> onnxruntime.InferenceSession:
+        return onnxruntime.InferenceSession(
+            graph, _session_options(), providers=["CPUExecutionProvider"], disabled_optimizers=SLOW_FUSIONS
+        )
+
     if cache_dir is None:
         from .bert_graph import build_graph
 
-        return onnxruntime.InferenceSession(build_graph(folder, precision), options, providers=providers)
+        return session(build_graph(folder, precision))
     cached = cache_dir / f"{folder.name}-{precision}-{_graph_key(folder)}.onnx"
     if cached.is_file():
         try:
-            return onnxruntime.InferenceSession(str(cached), options, providers=providers)
+            return session(str(cached))
         except Exception as exc:  # ONNX Runtime's own exception types are not part of its public API
             log.warning("the cached encoder graph %s does not load (%s); building it again", cached, exc)
     command = [sys.executable, "-m", "claimwatch.nlp.bert_graph", str(folder), precision, str(cached)]
     built = subprocess.run(command, capture_output=True, text=True)
     if built.returncode != 0:
         raise RuntimeError(f"building the encoder graph of {folder} failed: {built.stderr.strip()[-2000:]}")
-    return onnxruntime.InferenceSession(str(cached), options, providers=providers)
+    return session(str(cached))
 
 
 def _graph_key(folder: Path) -> str:

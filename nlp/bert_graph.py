@@ -47,7 +47,9 @@ def encoder_graph(
     x = "hidden"
     for i in range(layers):
         p = f"encoder.layer.{i}."
-        q, k, v = (graph.linear(x, tensor, f"{p}attention.self.{part}") for part in ("query", "key", "value"))
+        # query, key and value as one product (its input quantised once), split after
+        qkv = graph.linear(x, _stacked(tensor, [f"{p}attention.self.{part}" for part in ("query", "key", "value")]), "")
+        q, k, v = graph.split(qkv, 3)
         # (batch, tokens, width) → (batch, heads, tokens, size); keys as (batch, heads, size, tokens)
         q = graph.node("Transpose", graph.node("Reshape", q, "heads_shape"), perm=[0, 2, 1, 3])
         k = graph.node("Transpose", graph.node("Reshape", k, "heads_shape"), perm=[0, 2, 3, 1])
@@ -73,6 +75,12 @@ def encoder_graph(
     )
     opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
     return helper.make_model(onnx_graph, opset_imports=opsets)
+
+
+def _stacked(tensor: Callable[[str], np.ndarray], names: list[str]) -> Callable[[str], np.ndarray]:
+    """A reader for one linear layer made of `names` side by side: their weights' rows and biases stacked,
+    so one product gives their outputs one after the other."""
+    return lambda part: np.concatenate([tensor(f"{name}{part}") for name in names])
 
 
 def build_graph(folder: Path, precision: Precision) -> bytes:
@@ -114,6 +122,12 @@ class _Graph:
         output = f"{op.lower()}_{len(self.nodes)}"
         self.nodes.append(helper.make_node(op, list(inputs), [output], domain=domain or None, **attributes))
         return output
+
+    def split(self, x: str, parts: int) -> list[str]:
+        """`x` cut into `parts` equal pieces along its last axis."""
+        outputs = [f"split_{len(self.nodes)}_{i}" for i in range(parts)]
+        self.nodes.append(helper.make_node("Split", [x], outputs, axis=-1, num_outputs=parts))
+        return outputs
 
     def linear(self, x: str, tensor: Callable[[str], np.ndarray], name: str) -> str:
         """x @ weight.T + bias, the weight as the model stores it (out, in)."""
