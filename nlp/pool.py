@@ -50,6 +50,20 @@ def _version() -> str:
     return _extractor.version
 
 
+def shares(texts: Sequence[str], parts: int) -> list[Sequence[str]]:
+    """`texts` cut into at most `parts` contiguous, non-empty runs of about equal characters: a worker's
+    time follows the length of what it parses, so equal counts of unequal articles leave one worker idle."""
+    ends = np.cumsum([len(t) for t in texts])
+    cuts = {0, len(texts)}
+    for k in range(1, parts):
+        goal = ends[-1] * k / parts
+        i = int(np.searchsorted(ends, goal))  # the first text that reaches the goal: cut before or after it
+        before = ends[i - 1] if i > 0 else 0
+        cuts.add(i if goal - before < ends[i] - goal else i + 1)
+    bounds = sorted(cuts)
+    return [texts[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+
+
 class ExtractionPool:
     """`processes` workers, each with its own model and extractor; `extract_many` spreads a batch over them
     and returns the extractions in the order of the texts."""
@@ -78,7 +92,8 @@ class ExtractionPool:
         return self._executor.submit(_version).result()
 
     def extract_many(self, texts: Sequence[str]) -> list[Extraction]:
-        """Extractions of non-empty `texts`, in order; each worker takes an equal, contiguous share."""
+        """Extractions of non-empty `texts`, in order; each worker takes a contiguous share of about equal
+        length."""
         return self._run(texts, None)[0]
 
     def extract_and_encode(
@@ -93,10 +108,7 @@ class ExtractionPool:
     ) -> tuple[list[Extraction], dict[str, np.ndarray]]:
         if not texts:
             return [], {}
-        share = -(-len(texts) // self.processes)
-        futures = [
-            self._executor.submit(_extract, list(texts[i : i + share]), embedding) for i in range(0, len(texts), share)
-        ]
+        futures = [self._executor.submit(_extract, list(share), embedding) for share in shares(texts, self.processes)]
         extractions: list[Extraction] = []
         vectors: dict[str, np.ndarray] = {}
         for future in futures:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from claimwatch.config import load_config
 from claimwatch.jobs.analyze import analyze_pending, build_pool
 from claimwatch.nlp.extract import Extractor
-from claimwatch.nlp.pool import ExtractionPool
+from claimwatch.nlp.pool import ExtractionPool, shares
 from claimwatch.store.db import transaction
 from claimwatch.store.models import Article, ClaimOccurrence, Mention, Quote
 
@@ -86,3 +86,20 @@ def test_analyze_with_two_processes_stores_what_one_stores(
     one = stored(tmp_path / "one", 1)
     two = stored(tmp_path / "two", 2)
     assert one and one == two
+
+
+@pytest.mark.parametrize(
+    ("lengths", "parts", "expected"),
+    [
+        ([500, 40, 40, 40, 500], 2, [[500, 40, 40], [40, 500]]),  # by length, not by count
+        ([300, 20, 20, 20, 20, 20], 2, [[300], [20, 20, 20, 20, 20]]),
+        ([50] * 6, 3, [[50, 50], [50, 50], [50, 50]]),
+        ([50], 2, [[50]]),  # fewer texts than workers: no empty share
+        ([900, 1, 1], 3, [[900], [1, 1]]),
+    ],
+)
+def test_a_batch_is_shared_out_by_length_in_order(lengths: list[int], parts: int, expected: list[list[int]]) -> None:
+    texts = [f"{i}".ljust(n, "x") for i, n in enumerate(lengths)]
+    got = shares(texts, parts)
+    assert [len(t) for share in got for t in share] == lengths and [t for s in got for t in s] == texts
+    assert [[len(t) for t in share] for share in got] == expected
