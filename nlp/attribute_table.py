@@ -24,7 +24,8 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 # The token attributes a table can answer, in the order a rule is filed by (the most selective first).
-_COLUMNS = ("LOWER", "DEP", "TAG", "IS_SPACE")
+_COLUMNS = {"LOWER": LOWER, "DEP": DEP, "TAG": TAG, "IS_SPACE": IS_SPACE}
+_NAMES = list(_COLUMNS)
 Match = tuple[int, int, int, int]
 Condition = tuple[int, bool, frozenset[int]]  # column, whether the value must be in the set, the set
 Rule = tuple[int, int, tuple[Condition, ...]]  # rule number, its match id, the conditions left to check
@@ -55,7 +56,7 @@ def _conditions(token: dict[str, Any], strings: StringStore) -> list[Condition] 
             codes = frozenset(strings.add(v) for v in values)
         else:
             return None
-        conditions.append((_COLUMNS.index(attr), wanted, codes))
+        conditions.append((_NAMES.index(attr), wanted, codes))
     return conditions
 
 
@@ -83,7 +84,7 @@ class TableMatch:
 
     def __call__(self, doc: Doc) -> list[Match]:
         found: set[Match] = set()
-        for i, row in enumerate(doc.to_array([LOWER, DEP, TAG, IS_SPACE]).tolist()):
+        for i, row in enumerate(doc.to_array(list(_COLUMNS.values())).tolist()):
             for column, look_up in self._used:
                 for rule, match_id, others in look_up(row[column], ()):
                     if all((row[c] in codes) == wanted for c, wanted, codes in others):
