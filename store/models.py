@@ -319,11 +319,24 @@ class ClaimantTally(Base):
     occurrences: Mapped[int] = mapped_column(comment="Claim occurrences with this claimant and framing.")
 
 
+FALSE_STATUSES = "claim_status IN ('false', 'mostly false')"
+
+
 class ClaimOutletTally(Base):
     __tablename__ = "claim_outlet_tallies"
     __table_args__ = (
         Index("ix_claim_outlet_tallies_claim_id", "claim_id", "framing"),
         Index("ix_claim_outlet_tallies_status", "claim_status", "framing", "occurrences"),
+        # "Outlets that asserted a claim rated false" (store/questions.py), most repeated first: one ordered
+        # index read that stops at the first page. The predicate is the question's own words, as SQLite
+        # uses a partial index only for a query that states its condition.
+        Index(
+            "ix_claim_outlet_tallies_false",
+            "framing",
+            "occurrences",
+            sqlite_where=sql_text(FALSE_STATUSES),
+            postgresql_where=sql_text(FALSE_STATUSES),
+        ),
         {
             "comment": "Claim occurrences per claim, outlet and framing, recounted with the claim's counters "
             "(store/claim_counts.py)."

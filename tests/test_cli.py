@@ -61,7 +61,7 @@ def test_init_and_status_show_feeds_and_jobs(monkeypatch: pytest.MonkeyPatch) ->
     assert runner.invoke(app, ["init"]).exit_code == 0
     result = runner.invoke(app, ["status"])
     assert result.exit_code == 0, result.output
-    assert "schema 0007, newest 0007" in result.output
+    assert "schema 0008, newest 0008" in result.output
     assert "Kyiv Independent" in result.output and "never" in result.output
 
 
