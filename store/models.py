@@ -319,7 +319,7 @@ class ClaimantTally(Base):
     occurrences: Mapped[int] = mapped_column(comment="Claim occurrences with this claimant and framing.")
 
 
-FALSE_STATUSES = "claim_status IN ('false', 'mostly false')"
+FALSE_STATUSES = "claim_status in ('false', 'mostly false')"  # also the words of store/questions.py's question
 
 
 class ClaimOutletTally(Base):
@@ -328,8 +328,8 @@ class ClaimOutletTally(Base):
         Index("ix_claim_outlet_tallies_claim_id", "claim_id", "framing"),
         Index("ix_claim_outlet_tallies_status", "claim_status", "framing", "occurrences"),
         # "Outlets that asserted a claim rated false" (store/questions.py), most repeated first: one ordered
-        # index read that stops at the first page. The predicate is the question's own words, as SQLite
-        # uses a partial index only for a query that states its condition.
+        # index read that stops at the first page. The question states this same condition, as SQLite uses
+        # a partial index only for a query that does.
         Index(
             "ix_claim_outlet_tallies_false",
             "framing",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .models import FALSE_STATUSES
+
 
 class Question(NamedTuple):
     name: str
@@ -41,10 +43,11 @@ from quotes_in_articles where speaker = :speaker order by published_at""",
     Question(
         "false_claims_asserted",
         "Outlets that asserted a claim fact-checkers rated false or mostly false",
-        """select t.outlet, c.text as claim, t.occurrences as times, t.first_seen_at as first_time, b.url as factcheck
+        # the condition the partial index ix_claim_outlet_tallies_false holds, which SQLite uses only when stated
+        f"""select t.outlet, c.text as claim, t.occurrences as times, t.first_seen_at as first_time, b.url as factcheck
 from claim_outlet_tallies t join claims c on c.id = t.claim_id
 left join claim_best_factcheck b on b.claim_id = c.id
-where t.framing = 'asserted' and t.claim_status in ('false', 'mostly false')
+where t.framing = 'asserted' and t.{FALSE_STATUSES}
 order by times desc""",
     ),
     Question(
