@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -145,30 +146,41 @@ def _analyze_batches(
 
     # The next batch is parsed (in a thread, or on the pool's workers) while this one is encoded and saved:
     # the parse leaves the second core mostly idle, and a pool's workers would otherwise wait for the parent.
-    with ThreadPoolExecutor(1, thread_name_prefix="claimwatch-extract") as ahead:
-        extracting = ahead.submit(_safe_extract, extractor, pool, semantic, [text for _id, text in pending])
-        while pending and not stopped():
+    # A pool gets the batch after that too: a worker done with its shares of one batch starts on the next
+    # instead of waiting for the other worker's.
+    depth = 2 if pool is not None else 1
+    with ThreadPoolExecutor(depth, thread_name_prefix="claimwatch-extract") as ahead:
+        inflight: deque[tuple[list[tuple[int, str]], Future[Extracted]]] = deque()
+        last = pending[-1][0]
+
+        def send(batch: list[tuple[int, str]]) -> None:
+            nonlocal last
+            inflight.append((batch, ahead.submit(_safe_extract, extractor, pool, semantic, [t for _i, t in batch])))
+            last = batch[-1][0]
+
+        def top_up(wait: bool) -> None:
+            """Batches sent until `depth` are in flight; waiting for a full one only if none is (`wait`)."""
+            while len(inflight) < depth and not stopped():
+                following = next_batch(last, wait and not inflight)
+                if not following:
+                    return
+                send(following)
+
+        send(pending)
+        top_up(False)
+        while inflight and not stopped():
+            pending, extracting = inflight.popleft()
             started = time.monotonic()
             extractions, vectors = extracting.result()
             summary.extract_seconds += time.monotonic() - started
-            # the next batch goes to the parser now if it is there; while the fetch is still filling it,
-            # after this one is saved
-            following = next_batch(pending[-1][0], False) if not stopped() else []
-            if following:
-                extracting = ahead.submit(_safe_extract, extractor, pool, semantic, [text for _id, text in following])
+            top_up(False)  # the next batch goes to the parser now if it is there; else after this one is saved
             if semantic is not None and vectors is None:  # one process: embed here while the thread parses
                 started = time.monotonic()
                 vectors = encode_claims(semantic.embedder, extractions)
                 summary.extract_seconds += time.monotonic() - started
             with exclusive_writes(factory):  # grouped against, and saved into, the store as it is now
                 _save_batch(settings, factory, version, semantic, vectors, summary, pending, extractions, on_article)
-            if not following and not stopped():
-                following = next_batch(pending[-1][0], True)
-                if following:
-                    extracting = ahead.submit(
-                        _safe_extract, extractor, pool, semantic, [text for _id, text in following]
-                    )
-            pending = following
+            top_up(True)
 
 
 def _save_batch(
@@ -215,9 +227,12 @@ def _batch(settings: Settings) -> int:
     return settings.nlp.batch_size * settings.nlp.n_process
 
 
+Extracted = tuple[list[Extraction | None], dict[str, np.ndarray] | None]
+
+
 def _safe_extract(
     extractor: Extractor | None, pool: ExtractionPool | None, semantic: Semantic | None, texts: list[str]
-) -> tuple[list[Extraction | None], dict[str, np.ndarray] | None]:
+) -> Extracted:
     """One extraction per text, None for an empty text, parsing the rest in one batch; on the pool's workers
     when there is one, which then also embed the claims (else the vectors are None: the caller embeds)."""
     present = [t for t in texts if t.strip()]

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .attribute_table import speed_up
+from .transition_loop import speed_up_parsers
 
 # spaCy refuses texts above nlp.max_length (1,000,000 characters by default); longer texts are cut into
 # paragraph-aligned pieces of at most this size before parsing.
@@ -33,6 +34,7 @@ def load_model(name: str) -> Language:
     if "parser" in nlp.pipe_names and LINE_BREAKS not in nlp.pipe_names:
         nlp.add_pipe(LINE_BREAKS, before="parser")
     speed_up(nlp)
+    speed_up_parsers(nlp)
     return nlp
 
 

@@ -92,8 +92,7 @@ class ExtractionPool:
         return self._executor.submit(_version).result()
 
     def extract_many(self, texts: Sequence[str]) -> list[Extraction]:
-        """Extractions of non-empty `texts`, in order; each worker takes a contiguous share of about equal
-        length."""
+        """Extractions of non-empty `texts`, in order, from contiguous shares of about equal length."""
         return self._run(texts, None)[0]
 
     def extract_and_encode(
@@ -108,7 +107,11 @@ class ExtractionPool:
     ) -> tuple[list[Extraction], dict[str, np.ndarray]]:
         if not texts:
             return [], {}
-        futures = [self._executor.submit(_extract, list(share), embedding) for share in shares(texts, self.processes)]
+        # Two shares a worker: whichever worker is free takes the next, so one left with the longer half of
+        # the last batch keeps the other idle for half as long (a batch's shares are queued behind the one
+        # before: the workers never wait at a batch's end).
+        parts = shares(texts, self.processes * 2)
+        futures = [self._executor.submit(_extract, list(share), embedding) for share in parts]
         extractions: list[Extraction] = []
         vectors: dict[str, np.ndarray] = {}
         for future in futures:
