@@ -27,7 +27,7 @@ from claimwatch.config import load_config
 from claimwatch.jobs.analyze import build_extractor
 from claimwatch.nlp.checkworthiness_model import load_checkworthiness_models
 from claimwatch.nlp.claim_vectors import encode_claims
-from claimwatch.nlp.embeddings import load_embedder
+from claimwatch.nlp.embeddings import active_embedder
 
 DEFAULT = Path(__file__).parent / "data" / "checkworthiness.jsonl"
 
@@ -49,9 +49,9 @@ def main() -> None:
     models = load_checkworthiness_models()
     extractions = list(extractor.extract_many(texts))
     extracted = best_claim(extractions)
-    encode_claims(
-        load_embedder(settings.semantic.model, settings.semantic.batch_size, settings.semantic.precision), extractions
-    )
+    embedder = active_embedder(settings)  # the daemon's: its precision, its cached graph
+    assert embedder is not None, "the semantic model is off in the config: the rescoring reads its vectors"
+    encode_claims(embedder, extractions)
     analysed = best_claim(extractions)
     rules = np.array([checkworthiness(doc[:], attributed=False) for doc in extractor.nlp.pipe(texts)])
     print(f"{len(rows)} sentences ({labels.sum()} check-worthy); {np.mean(extracted > 0):.2f} yield a claim")

@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 from claimwatch.config import load_config
 from claimwatch.jobs.analyze import build_extractor
 from claimwatch.nlp.claim_vectors import encode_claims
-from claimwatch.nlp.embeddings import Embedder, load_embedder
+from claimwatch.nlp.embeddings import Embedder, active_embedder
 from claimwatch.nlp.quotemarks import find_quotations
 
 HERE = Path(__file__).resolve().parent
@@ -227,7 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_config()
     extractor = build_extractor(settings)
-    embedder = load_embedder(settings.semantic.model, settings.semantic.batch_size, settings.semantic.precision)
+    embedder = active_embedder(settings)  # the daemon's (its precision, its cached graph); None: words only
     totals = {"extractor": Score(), "analysis": Score(), "baseline": Score()}
     articles = 0
     for text_path, gold in gold_files(args.folder):
