@@ -24,6 +24,13 @@ that loop, and what the rules cost on top of a parse decoded the same way. `--ex
 
 from __future__ import annotations
 
+from claimwatch.nlp.torchless import keep_torch_out
+
+# What the command line does before anything imports spaCy: thinc would import PyTorch (installed with the
+# model package), which claimwatch never calls: ~1.8 s and ~240 MB in each process, the pool's workers among
+# them (a spawned worker runs this script's imports again).
+keep_torch_out()
+
 import argparse
 import statistics
 import tempfile
