@@ -98,18 +98,13 @@ def speed_up_parsers(nlp: Language) -> None:
 
 
 def _held(component: Any) -> Any:
-    """The GIL-held copy of a greedy CPU parser (same model, moves and settings), else None."""
+    """The GIL-held copy of a greedy CPU parser (same model, moves and settings), else None. The settings are
+    its `cfg`, copied whole: the constructor's keywords only fill that dict when `moves` is given."""
     kinds = {DependencyParser: HeldParser, EntityRecognizer: HeldEntityRecognizer}
     kind = kinds.get(type(component))
     if kind is None or component.cfg.get("beam_width", 1) != 1 or not isinstance(component.model.ops, NumpyOps):
         return None
-    keys = ["update_with_oracle_cut_size", "beam_width", "beam_density", "beam_update_prob", "incorrect_spans_key"]
-    if kind is HeldParser:
-        keys += ["learn_tokens", "min_action_freq"]
-    settings = {key: component.cfg[key] for key in keys if key in component.cfg}
-    held = kind(
-        component.vocab, component.model, component.name, moves=component.moves, scorer=component.scorer, **settings
-    )
+    held = kind(component.vocab, component.model, component.name, moves=component.moves, scorer=component.scorer)
     held.cfg = dict(component.cfg)
     return held
 
