@@ -255,7 +255,7 @@ def _ingest_entry(
         try:
             page_response = fetcher.get(link)
             url = canonical_url(page_response.url)  # where redirects ended
-            page = extract_page(page_response.body, page_response.url)
+            page = extract_page(page_response.body, page_response.url, search_date=published is None)
             if page is not None and page.canonical_url and same_site(page.canonical_url, page_response.url):
                 url = canonical_url(page.canonical_url)
             if page is not None and page.site_name and not entry.outlet:

@@ -160,3 +160,38 @@ def test_oversized_and_redirect_loops_are_refused(
     assert "4096-byte cap" in outcomes["Bomb"].error  # counted after decompression
     assert "more than 3 redirects" in outcomes["Loop"].error
     assert len(site.hits("/loop")) == 4
+
+
+def test_an_undated_entry_takes_the_date_written_in_its_page(
+    tmp_path: Path, site: LoopbackSite, factory: sessionmaker[Session]
+) -> None:
+    """A page's text is searched for a date only when the feed gave none (the search is a third of a page's
+    extraction); a dated entry keeps the feed's date."""
+    page = (
+        "<html><body><article><h1>Minerals talks resume in Kyiv</h1>"
+        "<p>KYIV, 14 March 2025. Negotiators from Washington and Kyiv met again on Friday.</p>"
+        + "".join(
+            f"<p>In session {n}, the delegations went through clause {n} of the minerals draft.</p>" for n in range(12)
+        )
+        + "</article></body></html>"
+    )
+    site.add("/undated", page)
+    site.add("/dated", page.replace("Minerals talks resume", "Minerals talks go on"))
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><title>Talks resume</title><link>{site.base_url}/undated</link><guid>u1</guid></item>"
+        f"<item><title>Talks go on</title><link>{site.base_url}/dated</link><guid>d1</guid>"
+        "<pubDate>Sun, 16 Mar 2025 08:30:00 GMT</pubDate></item></channel></rss>"
+    )
+    site.add("/feed", rss, content_type="application/rss+xml")
+    settings = make_settings(tmp_path, [("Loop", site.url("/feed"))])
+
+    fetch_feeds(settings, factory)
+
+    with factory() as session:
+        dates = {a.guid: a.published_at for a in session.scalars(select(Article))}
+        assert {a.text_source for a in session.scalars(select(Article))} == {"page"}
+    assert {guid: (d.year, d.month, d.day) for guid, d in dates.items() if d} == {
+        "u1": (2025, 3, 14),
+        "d1": (2025, 3, 16),
+    }

@@ -72,3 +72,31 @@ def test_a_beam_search_keeps_spacys_loop() -> None:
     speed_up_parsers(nlp)
     assert type(nlp.get_pipe("ner")) is EntityRecognizer
     assert isinstance(nlp.get_pipe("parser"), HeldParser)
+
+
+@pytest.mark.parametrize("unseen", [False, True])
+def test_a_steps_scores_are_spacys(stock: spacy.language.Language, unseen: bool) -> None:
+    """The scorer against spaCy's own step, score for score, at every step of a long text; with a class
+    marked unseen its column takes spaCy's fill value, as in its `step_forward`."""
+    for name in ("parser", "ner"):
+        component = stock.get_pipe(name)
+        docs = [stock.make_doc(text) for text in corpus()[:4]]
+        for earlier, proc in stock.pipeline:
+            if earlier == name:
+                break
+            docs = [proc(doc) for doc in docs]
+        step = component.model.predict(docs)
+        if unseen:
+            step.mark_class_unseen(1)
+        scores = transition_loop._scorer(step)
+        assert scores != step.predict  # the lean path, not the fallback
+        states = [state for state in component.moves.init_batch(docs) if not state.is_final()]
+        steps = 0
+        while states:
+            expected, found = step.predict(states), scores(states)
+            assert found.tobytes() == expected.tobytes()
+            if unseen:
+                assert (found[:, 1] == found.min()).all()
+            states = component.transition_states(states, expected)
+            steps += 1
+        assert steps > 100
