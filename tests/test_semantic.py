@@ -18,7 +18,9 @@ from claimwatch.jobs import semantic as semantic_job
 from claimwatch.jobs.cli import app
 from claimwatch.jobs.factchecks import FactCheckSummary, import_file, match_all
 from claimwatch.jobs.semantic import Semantic, embed_missing, groups_for, matching_for, semantic_for
+from claimwatch.nlp import claim_vectors
 from claimwatch.nlp.claims import Claim as ExtractedClaim
+from claimwatch.nlp.embeddings import Embedder
 from claimwatch.nlp.extract import Extraction
 from claimwatch.store.analysis import save_extractions
 from claimwatch.store.db import transaction
@@ -469,3 +471,32 @@ def test_the_command_line_keeps_pytorch_out() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "True", done.stderr
+
+
+def test_propositions_encoded_lately_are_remembered_not_encoded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process remembers the vectors it encoded last (the same claims recur batch after batch): what
+    it remembers is what encoding gives, read-only, and the oldest is forgotten first."""
+    embedder = semantic_for(make_settings(tmp_path)).embedder  # type: ignore[union-attr]
+    encoded: list[list[str]] = []
+    real = Embedder.encode_texts
+    monkeypatch.setattr(Embedder, "encode_texts", lambda self, texts: encoded.append(list(texts)) or real(self, texts))
+    recent = claim_vectors._Recent(3)
+    first = recent.encode(embedder, ["Kyiv signed the deal", "the fund is worth 500 billion", "Kyiv signed the deal"])
+    second = recent.encode(embedder, ["the fund is worth 500 billion", "Ukraine started the war"])
+    assert encoded == [["Kyiv signed the deal", "the fund is worth 500 billion"], ["Ukraine started the war"]]
+    assert second["the fund is worth 500 billion"] is first["the fund is worth 500 billion"]
+    fresh = real(embedder, ["the fund is worth 500 billion"])["the fund is worth 500 billion"]
+    assert np.array_equal(second["the fund is worth 500 billion"], fresh)
+    with pytest.raises(ValueError):
+        second["Ukraine started the war"][0] = 1.0
+    recent.encode(embedder, ["the talks have stalled"])  # a fourth: the least recently used is forgotten
+    recent.encode(embedder, ["Kyiv signed the deal", "the fund is worth 500 billion"])
+    assert encoded[-1] == ["Kyiv signed the deal"]
+
+    claims = [ExtractedClaim(text="Odesa port reopened", start=0, end=19, framing="asserted", checkworthiness=0.5)]
+    claim_vectors.encode_claims(embedder, [Extraction(claims=claims, version="test")])
+    encoded.clear()
+    again = claim_vectors.encode_claims(embedder, [Extraction(claims=claims, version="test")])
+    assert encoded == [] and list(again) == ["Odesa port reopened"]
