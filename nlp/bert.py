@@ -113,11 +113,12 @@ def _graph_key(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def quantize_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 rows and one float32 scale a row, symmetric: a row's largest magnitude maps to 127. The word-piece
-    table is kept so, and each weight matrix of the int8 graph (its rows are the output channels)."""
+def quantize_rows(matrix: np.ndarray, top: int = 127) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows and one float32 scale a row, symmetric: a row's largest magnitude maps to `top`. The
+    word-piece table is kept so, and each weight matrix of the int8 graph (its rows are the output channels,
+    `top` 63: bert_graph.WEIGHT_TOP says why)."""
     matrix = matrix.astype(np.float32)
-    scale = np.abs(matrix).max(axis=1) / 127
+    scale = np.abs(matrix).max(axis=1) / top
     scale[scale == 0] = 1.0
     return np.round(matrix / scale[:, None]).astype(np.int8), scale
 
