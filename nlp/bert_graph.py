@@ -35,8 +35,8 @@ OPSET = 20  # the first with a standard Gelu operator
 # without VNNI instructions its integer product adds pairs of uint8 x int8 products in 16 bits, which full
 # 8-bit weights can overflow (it saturates). There a Cyrillic sentence's vector fell to a cosine of 0.963
 # with float32's (0.987 with 7 bits) while on a CPU with VNNI it did not: in 7 bits no pair can overflow,
-# so the vectors are the same on every x86 CPU, and a store's vectors do not depend on the machine that
-# computed them.
+# so the integer products are exact on every x86 CPU and a store's vectors do not depend, beyond float
+# rounding, on the machine that computed them.
 WEIGHT_TOP = 63
 
 
