@@ -31,6 +31,9 @@ from .bert import model_weights, quantize_rows
 
 Precision = Literal["int8", "float32"]
 OPSET = 20  # the first with a standard Gelu operator
+# The file format version written: opset 20's (onnx 1.15), which every onnxruntime the project allows can
+# read. onnx writes its own newest by default (14 in onnx 1.23), which onnxruntime 1.31 refuses.
+IR_VERSION = 9
 # Weights in 7 bits (-63..63), as ONNX Runtime's own quantiser does with `reduce_range`: on x86 CPUs
 # without VNNI instructions its integer product adds pairs of uint8 x int8 products in 16 bits, which full
 # 8-bit weights can overflow (it saturates). There a Cyrillic sentence's vector fell to a cosine of 0.963
@@ -81,7 +84,7 @@ def encoder_graph(
         graph.initializers,
     )
     opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid("com.microsoft", 1)]
-    return helper.make_model(onnx_graph, opset_imports=opsets)
+    return helper.make_model(onnx_graph, opset_imports=opsets, ir_version=IR_VERSION)
 
 
 def _stacked(tensor: Callable[[str], np.ndarray], names: list[str]) -> Callable[[str], np.ndarray]:

@@ -37,7 +37,7 @@ from ..cycle import STAGES, CycleSummary, run_cycle
 from ..demo import demo_settings, serve_corpus
 from ..fetch import FeedOutcome, fetch_feeds
 from ..lock import LockHeld, store_lock
-from ..scheduler import Daemon, next_fire, triggers
+from ..scheduler import Daemon, limit_heap_arenas, next_fire, triggers
 from ..semantic import semantic_for
 from .common import (
     EXIT_FAILED,
@@ -168,6 +168,7 @@ def run(
         if once:
             _cycle(settings, factory)
             return
+        limit_heap_arenas()  # before the daemon's threads start
         with model_errors():
             extractor = build_extractor(settings)  # fail now, not at the first cycle, when a model is missing
             semantic_for(settings)
