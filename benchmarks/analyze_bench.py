@@ -5,17 +5,17 @@ on the same texts, interleaved and repeated.
     .venv/bin/python benchmarks/analyze_bench.py [--articles 160] [--reps 3] [--extraction-only] \
         [../shared/gold/seed_article.txt …]
 
-Texts: the demo corpus's English article pages (through trafilatura, as fetching does), the test fixtures
-(the eleven annotated news articles among them), and any article files given (the seed article is a real
-one), cycled to `--articles` articles — 17 distinct texts, so a 16-article batch holds no repeats for the
-embedding step to share. claimwatch runs its own code path on a fresh SQLite store each time; its
-2-process figure uses the long-lived extraction pool as the daemon does (started before the clock, like
-the daemon's) and, separately, the pool's start-up cost, which a cron `run --once` pays once per run; raw
-`nlp.pipe` with 2 processes starts its workers inside each timed call, so its ratio to claimwatch's 2
-processes is not like for like. The raw baseline is `spacy.load(model)` as shipped, without claimwatch's
-components, loaded and warmed once (as claimwatch's extractor is). A third line times claimwatch's
-extraction alone (`Extractor.extract_many`: spaCy with claimwatch's components and the rules, nothing
-embedded or stored), so the rules' cost is told apart from the embeddings' and the writes'. A fourth,
+Texts: the demo corpus's English article pages (through trafilatura, as fetching does), the test fixtures (the
+eleven annotated news articles among them), and any article files given (the seed article is a real one),
+cycled to `--articles` articles — 17 distinct texts, so a 16-article batch holds no repeats for the embedding
+step to share, and the vectors a process remembers are turned off (below). claimwatch runs its own code path
+on a fresh SQLite store each time; its 2-process figure uses the long-lived extraction pool as the daemon does
+(started before the clock, like the daemon's) and, separately, the pool's start-up cost, which a cron `run
+--once` pays once per run; raw `nlp.pipe` with 2 processes starts its workers inside each timed call, so its
+ratio to claimwatch's 2 processes is not like for like. The raw baseline is `spacy.load(model)` as shipped,
+without claimwatch's components, loaded and warmed once (as claimwatch's extractor is). A third line times
+claimwatch's extraction alone (`Extractor.extract_many`: spaCy with claimwatch's components and the rules,
+nothing embedded or stored), so the rules' cost is told apart from the embeddings' and the writes'. A fourth,
 "raw, claimwatch's decoder", is the shipped model with only its parser and entity recogniser decoded by
 claimwatch's loop (nlp/transition_loop.py, the same parse): how much of claimwatch's lead over raw spaCy is
 that loop, and what the rules cost on top of a parse decoded the same way. `--extraction-only` times the
@@ -30,6 +30,15 @@ from claimwatch.nlp.torchless import keep_torch_out
 # model package), which claimwatch never calls: ~1.8 s and ~240 MB in each process, the pool's workers among
 # them (a spawned worker runs this script's imports again).
 keep_torch_out()
+
+from claimwatch.nlp import claim_vectors
+
+# Each process remembers the vectors of the propositions it encoded last (nlp/claim_vectors.py). This
+# corpus is 17 texts cycled, so it would encode each proposition once and remember it nine times over: no
+# feed repeats itself so. Here every proposition is encoded as if new (in the pool's workers too, which run
+# this module's top level again); benchmarks/cycle_bench.py, over 2,000 distinct articles, measures what
+# remembering gains.
+claim_vectors._recent.size = 0
 
 import argparse
 import statistics
