@@ -7,7 +7,11 @@ Each run: a fresh PostgreSQL schema holding N relevant, not yet analysed article
 benchmarks/analyze_bench.py's corpus, plus any given files), K real worker processes started and ready
 (models loaded, registered with the queue), then the analysis deferred as the scheduler defers it
 (`defer_pending_analysis`) and the clock runs until every article is analysed. Runs of 1 and 2 workers are
-interleaved, repeated, and reported as median and spread; the ratio is of the medians.
+interleaved, repeated, and reported as median and spread; the ratio is of the medians. The workers are the
+command users run, so they remember the vectors of the propositions they encoded (nlp/claim_vectors.py);
+over this corpus's 17 cycled texts most propositions are remembered after the first few batches, so read
+the figures as a ratio of 2 workers to 1 (each remembers only what it encoded itself), not as analysis
+speed: benchmarks/analyze_bench.py measures that with remembering off.
 """
 
 from __future__ import annotations
