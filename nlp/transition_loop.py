@@ -80,8 +80,8 @@ def _scorer(step: Any) -> Callable[[list[Any]], np.ndarray]:
     score at every step (2.5% of a worker's time), even when no class is unseen, as in the shipped models;
     the output layer's weights are read once instead of through thinc's call chain at every step. A step
     model of another shape keeps spaCy's own `predict`."""
-    upper = step.vec2scores
-    if not step.attrs["has_upper"] or upper is None or upper.name != "linear":
+    upper = step.vec2scores  # None without an upper layer
+    if upper is None or upper.name != "linear":
         return cast(Callable[[list[Any]], np.ndarray], step.predict)
     hidden, ops = step.state2vec, upper.ops
     weights, bias = upper.get_param("W"), upper.get_param("b")

@@ -161,6 +161,8 @@ def run(
     (cycle, fact-checks, digest, housekeeping). Only one process per store runs at a time."""
     settings = load_settings()
     factory = open_store_or_exit(settings)
+    if not once:
+        limit_heap_arenas()  # before a daemon's threads start, in either mode
     if settings.workers.enabled and not once:
         _run_distributed(settings, factory)
         return
@@ -168,7 +170,6 @@ def run(
         if once:
             _cycle(settings, factory)
             return
-        limit_heap_arenas()  # before the daemon's threads start
         with model_errors():
             extractor = build_extractor(settings)  # fail now, not at the first cycle, when a model is missing
             semantic_for(settings)
