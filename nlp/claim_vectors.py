@@ -7,7 +7,7 @@ worker, or the analysing process), so the parent only stores.
 The same propositions come back batch after batch (a wire story in a dozen outlets, a line every report on
 a story repeats), so each process keeps the vectors of the last few thousand it encoded and encodes only
 the rest: on the first-cycle benchmark's 800 news articles, 12% of a worker's propositions had been
-encoded by it before. A vector depends on its text alone (in int8 each text is encoded by itself), so a
+encoded by it before. A vector depends on its text alone (in int8 each token is quantised by itself), so a
 remembered one is the one encoding would give.
 """
 
