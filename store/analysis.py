@@ -179,13 +179,12 @@ def save_extractions(
         seen_claims: set[tuple[int, int]] = set()
         for found_claim in extraction.claims:
             group = next(grouped)
-            claim = group.claim
-            if (claim.id, found_claim.start) in seen_claims:
+            if (group.claim_id, found_claim.start) in seen_claims:
                 continue
-            seen_claims.add((claim.id, found_claim.start))
+            seen_claims.add((group.claim_id, found_claim.start))
             occurrences.append(
                 {
-                    "claim_id": claim.id,
+                    "claim_id": group.claim_id,
                     "article_id": article.id,
                     "claimant_actor_id": speakers.get(found_claim.claimant) if found_claim.claimant else None,
                     "claimant_text": found_claim.claimant_text,
