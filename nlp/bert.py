@@ -174,7 +174,8 @@ class BertEncoder:
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One unit-length float32 row per text. Texts are batched by length, at most `batch_size` of them and
         `BATCH_TOKENS` padded tokens a batch: past that the layers' intermediate results outgrow the CPU's
-        cache and a token costs more, not less (int8, one thread: 1.58 ms a claim in batches of 16, 2.03 in 64).
+        cache and a token costs more, not less (int8, one thread: 1.58 ms a claim in batches of 16, 2.03 in
+        batches of 64 without the bound).
         A text's vector does not depend on its batch (in int8 each token is quantised by itself)."""
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))

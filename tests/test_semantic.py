@@ -422,6 +422,23 @@ print(json.dumps(result))
         assert np.argsort(ours[row])[-2] == np.argsort(theirs[row])[-2], (texts[row], ours[row], theirs[row])
 
 
+@pytest.mark.parametrize(
+    ("lengths", "most", "expected"),
+    [
+        ([5, 5, 5, 300, 600], 64, [[0, 1, 2], [3], [4]]),  # a long text alone, one past the bound alone too
+        ([3, 3, 3], 2, [[0, 1], [2]]),  # at most `most` texts
+        ([100, 100, 100, 100, 100, 130], 64, [[0, 1, 2, 3, 4], [5]]),  # 5 × 100 fits in 512, 6 × 130 does not
+    ],
+)
+def test_encoding_batches_stop_at_their_count_and_their_padded_tokens(
+    lengths: list[int], most: int, expected: list[list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimwatch.nlp import bert
+
+    monkeypatch.setattr(bert, "BATCH_TOKENS", 512)
+    assert list(bert._batches(range(len(lengths)), lengths, most)) == expected
+
+
 def test_the_graph_is_built_once_by_a_child_and_cached_so_no_encoding_process_imports_onnx(tmp_path: Path) -> None:
     """The encoder's graph is built by a child process (which imports onnx, ~15 MB) into the cache; the next
     process loads the file and gives the same vectors; a damaged file is built again, not trusted."""
