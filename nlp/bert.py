@@ -178,16 +178,16 @@ class BertEncoder:
         batches of 64 without the bound).
         A text's vector does not depend on its batch (in int8 each token is quantised by itself)."""
         encodings = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        lengths = [len(e.ids) for e in encodings]  # `ids` builds a new list at every access
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for rows in _batches(order, [len(e.ids) for e in encodings], batch_size):
-            length = len(encodings[rows[-1]].ids)  # the longest: rows come shortest first
-            ids = np.zeros((len(rows), length), dtype=np.int64)
-            mask = np.zeros((len(rows), length), dtype=np.float32)
+        for rows in _batches(order, lengths, batch_size):
+            longest = lengths[rows[-1]]  # rows come shortest first
+            ids = np.zeros((len(rows), longest), dtype=np.int64)
+            mask = np.zeros((len(rows), longest), dtype=np.float32)
             for r, i in enumerate(rows):
-                n = len(encodings[i].ids)
-                ids[r, :n] = encodings[i].ids
-                mask[r, :n] = 1.0
+                ids[r, : lengths[i]] = encodings[i].ids
+                mask[r, : lengths[i]] = 1.0
             out[rows] = self._forward(ids, mask)
         return out
 
