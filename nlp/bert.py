@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import onnxruntime
 from safetensors import safe_open
-from threadpoolctl import threadpool_info
 from tokenizers import Tokenizer
 
 if TYPE_CHECKING:
@@ -53,12 +52,12 @@ BATCH_TOKENS = 512  # padded tokens an encoding batch holds at most (see BertEnc
 
 
 def _session_options() -> onnxruntime.SessionOptions:
-    """As many threads as BLAS may use in this process: an extraction or distributed worker limits BLAS to
-    one (threadpoolctl) because it is one core's worth of work, and so the encoder too. Idle threads sleep
-    rather than spin: they share the cores with spaCy."""
+    """One thread: the encoder always runs beside other work of the same process (a thread parsing the next
+    batch, the fetch), and threads of its own would fight them for the cores. Measured on 2 cores, the
+    one-process analyze stage read 4,150 words/s with one encoder thread against 3,700 with two
+    (docs/performance.md). Idle threads sleep rather than spin."""
     options = onnxruntime.SessionOptions()
-    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-    options.intra_op_num_threads = min(blas) if blas else 0  # 0: ONNX Runtime's own choice, a thread a core
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.enable_cpu_mem_arena = False  # an arena keeps the largest batch's buffers for the life of the process
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
