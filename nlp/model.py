@@ -51,7 +51,8 @@ def use_numpy_blas(nlp: Language) -> None:
 
     One thread, as BLIS ran: the parse shares the process with the encoder and the store (and a pool's
     workers share the cores), and OpenBLAS's threads spin while they wait. The one-process analyze stage
-    read 3,150 words/s with OpenBLAS's default threads and 4,150 with one. The limit is the process's."""
+    read 3,150 words/s with OpenBLAS's default threads (two here) and 3,700 with one, the encoder on two
+    threads in both runs. The limit is the process's."""
     threadpool_limits(limits=1, user_api="blas")
     ops = NumpyOps(use_blis=False)
     for _name, component in nlp.pipeline:
