@@ -31,8 +31,10 @@ EmbedderKey = tuple[str, int, str, Path | None]  # load_embedder's arguments
 
 def _start(model: str, actors: Sequence[ActorSettings], watchlist: Sequence[WatchlistClaim], batch_size: int) -> None:
     global _extractor
-    # A worker is one core's worth of work: BLAS threads of its own (the embedding's matrix products) would
-    # fight the other workers for the cores (measured on 2 cores: a cycle took 60 s with them, 44 s without).
+    # A worker is one core's worth of work: BLAS threads of its own would fight the other workers for the
+    # cores (measured on 2 cores, when the embedding's products ran in NumPy: a cycle took 60 s with them, 44 s
+    # without). Loading the model sets the same limit for the parse's sake (nlp/model.py); this one is the
+    # worker's, whatever the model loader does. The encoder has its own single thread (nlp/bert.py).
     threadpool_limits(limits=1)
     _extractor = Extractor(load_model(model), actors, watchlist, batch_size=batch_size)
 
