@@ -144,6 +144,10 @@ def _analyze_batches(
     def version() -> str:  # asked only for an empty text: a pool's workers answer it after their batch
         return extractor.version if extractor is not None else pool.version if pool is not None else ""
 
+    if semantic is not None:  # the claims' index checked against the store once a job: the check counts the
+        with factory() as session:  # vector table; each batch's grouping reads only what was stored since
+            semantic.claims.sync(session)
+
     # The next batch is parsed (in a thread, or on the pool's workers) while this one is encoded and saved:
     # the parse leaves the second core mostly idle, and a pool's workers would otherwise wait for the parent.
     # A pool gets the batch after that too: a worker done with its shares of one batch starts on the next
@@ -194,7 +198,7 @@ def _save_batch(
     extractions: list[Extraction | None],
     on_article: Callable[[int], None] | None,
 ) -> None:
-    groups = groups_for(settings, factory, semantic, vectors) if semantic is not None and vectors is not None else None
+    groups = groups_for(settings, semantic, vectors) if semantic is not None and vectors is not None else None
     started = time.monotonic()
     with transaction(factory) as session:  # the whole batch or none of it: a killed run redoes the batch
         wanted = [article_id for article_id, _text in pending]

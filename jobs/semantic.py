@@ -89,14 +89,12 @@ def _wording_vectors(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.n
     return {t: _WORDINGS[(embedder.name, t)] for t in texts}
 
 
-def groups_for(
-    settings: Settings, factory: sessionmaker[Session], semantic: Semantic, vectors: Mapping[str, np.ndarray]
-) -> MeaningGroups:
-    """Grouping by meaning for a batch of claims about to be saved, given the vectors of their texts."""
+def groups_for(settings: Settings, semantic: Semantic, vectors: Mapping[str, np.ndarray]) -> MeaningGroups:
+    """Grouping by meaning for a batch of claims about to be saved, given the vectors of their texts. The
+    claims' index is brought up to the store by the grouping itself (what earlier batches stored); the full
+    check, which counts the vector table, is the job's, once (jobs/analyze.py)."""
     wordings = [(entry.key, text) for entry in settings.watchlist for text in (entry.claim, *entry.paraphrases)]
     listed = _wording_vectors(semantic.embedder, [text for _key, text in wordings])
-    with factory() as session:
-        semantic.claims.sync(session)  # the full check once per batch; per claim only what is new
     return MeaningGroups(
         index=semantic.claims,
         model=semantic.embedder.name,

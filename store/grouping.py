@@ -207,12 +207,14 @@ class _Batch:
         if not self.new_by_words:
             return
         table = Claim.__table__
-        ids = self.session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+        # Each new claim is told by its key (one a key in a batch), not by the order of the rows returned:
+        # asking SQLAlchemy for that order makes it insert one row a statement on SQLite.
+        rows = self.session.execute(
+            insert(table).returning(table.c.id, table.c.normalized),
             [{"text": claim.text, "normalized": key} for key, claim in self.new_by_words.items()],
-        ).scalars()
-        for claim, claim_id in zip(self.new_by_words.values(), ids, strict=True):
-            claim.id = claim_id
+        )
+        for claim_id, key in rows:
+            self.new_by_words[key].id = claim_id
         if self.groups is not None and self.new_owners:
             items = [(_stored_id(claim), claim.text) for claim in self.new_owners]
             store_vectors(self.session, ClaimVector, self.groups.model, items, self.new_vectors[: len(items)])

@@ -9,19 +9,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from claimwatch.config.settings import SemanticSettings, Settings
 from claimwatch.jobs import semantic as semantic_job
+from claimwatch.jobs.analyze import analyze_pending
 from claimwatch.jobs.cli import app
 from claimwatch.jobs.factchecks import FactCheckSummary, import_file, match_all
 from claimwatch.jobs.semantic import Semantic, embed_missing, groups_for, matching_for, semantic_for
 from claimwatch.nlp import claim_vectors
 from claimwatch.nlp.claims import Claim as ExtractedClaim
 from claimwatch.nlp.embeddings import Embedder
-from claimwatch.nlp.extract import Extraction
+from claimwatch.nlp.extract import Extraction, Extractor
 from claimwatch.store.analysis import save_extractions
 from claimwatch.store.db import transaction
 from claimwatch.store.factchecks import decide_link, rank_factchecks
@@ -66,7 +67,7 @@ def _save_claims(
         ],
         version="test",
     )
-    groups = groups_for(settings, factory, semantic, semantic.embedder.encode_texts(texts))
+    groups = groups_for(settings, semantic, semantic.embedder.encode_texts(texts))
     with transaction(factory) as session:
         article = _article(session, outlet, len(texts))
         save_extractions(session, [(article, extraction)], groups)
@@ -139,8 +140,8 @@ def test_watchlist_wordings_are_encoded_once_per_process(
     factory: sessionmaker[Session], settings: Settings, semantic: Semantic
 ) -> None:
     """Every batch groups against the watchlist; its wordings are encoded the first time only, not per batch."""
-    first = groups_for(settings, factory, semantic, {})
-    second = groups_for(settings, factory, semantic, {})
+    first = groups_for(settings, semantic, {})
+    second = groups_for(settings, semantic, {})
     wordings = [text for entry in settings.watchlist for text in (entry.claim, *entry.paraphrases)]
     assert [wording for _key, _vector, wording in first.watchlist] == wordings
     assert all(a[1] is b[1] for a, b in zip(first.watchlist, second.watchlist))
@@ -517,3 +518,44 @@ def test_propositions_encoded_lately_are_remembered_not_encoded_again(
     encoded.clear()
     again = claim_vectors.encode_claims(embedder, [Extraction(claims=claims, version="test")])
     assert encoded == [] and list(again) == ["Odesa port reopened"]
+
+
+def test_an_analysis_checks_the_claims_index_against_the_store_once_not_per_batch(
+    factory: sessionmaker[Session], settings: Settings, semantic: Semantic, extractor: Extractor
+) -> None:
+    """The full check counts the vector table (a scan that grows with the store); each batch after it reads
+    only the vectors stored since, so a batch's claims still find the claims of the batch before."""
+    texts = [
+        "Zelensky said the minerals deal gives Ukraine real security guarantees.",
+        "The president said the minerals agreement gives Ukraine genuine security guarantees.",
+        "Officials said the joint fund bought a lithium mine near Kropyvnytskyi last year.",
+    ]
+    with transaction(factory) as session:
+        for i, body in enumerate(texts):
+            session.add(
+                Article(url=f"https://wire.example/{i}", text=body, relevant=True, content_hash=str(i), language="en")
+            )
+    one_a_batch = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"batch_size": 1})})
+    counts: list[str] = []
+
+    def count_statements(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        if "count(claim_vectors.id)" in statement:
+            counts.append(statement)
+
+    engine = factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", count_statements)
+    try:
+        summary = analyze_pending(one_a_batch, factory, extractor=extractor, semantic=semantic)
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statements)
+    assert summary.articles == 3 and len(counts) == 1
+    with factory() as session:
+        grouped = session.execute(
+            select(ClaimOccurrence.article_id, ClaimOccurrence.claim_id, ClaimOccurrence.grouping).order_by(
+                ClaimOccurrence.article_id
+            )
+        ).all()
+    by_article = {article_id: (claim_id, how) for article_id, claim_id, how in grouped}
+    first, second, third = sorted(by_article)
+    assert by_article[second] == (by_article[first][0], "meaning")  # found in the index, stored a batch before
+    assert by_article[third][0] != by_article[first][0]
