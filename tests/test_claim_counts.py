@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from alembic import command
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -260,3 +260,43 @@ def test_false_claims_asserted_reads_the_outlet_tally_as_grouping_every_occurren
         answer = _counts(session, f"select * from ({question.sql}) as q order by times desc, outlet")
         assert answer == _counts(session, grouped)
         assert [(outlet, times) for outlet, _claim_text, times, *_rest in answer] == [("Ledger", 2), ("Kyiv Wire", 1)]
+
+
+def test_a_batch_of_new_claims_is_one_insert_and_each_occurrence_names_its_own_claim(
+    factory: sessionmaker[Session],
+) -> None:
+    """The batch's new claims go in as one statement and their ids are matched to them by word key, not by
+    the order the database returns them in."""
+    wordings = [
+        "Ukraine will receive 40 percent of the fund's profits",
+        "the fund holds 500 million dollars",
+        "Kyiv signed the minerals agreement in Washington",
+        "Russia occupies a fifth of Ukraine's lithium deposits",
+    ]
+    statements: list[str] = []
+
+    def claim_inserts(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO claims "):
+            statements.append(statement)
+
+    engine = factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", claim_inserts)
+    try:
+        with transaction(factory) as session:
+            articles = [_article(session, n, f"outlet{n}", 1 + n) for n in range(2)]
+            save_extractions(
+                session,
+                [
+                    (articles[0], Extraction(claims=[_claim(w, "asserted") for w in wordings], version="t")),
+                    (articles[1], Extraction(claims=[_claim(w, "reported") for w in reversed(wordings)], version="t")),
+                ],
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", claim_inserts)
+    assert len(statements) == 1
+    with factory() as session:
+        pairs = session.execute(
+            select(ClaimOccurrence.text, Claim.text).join(Claim, Claim.id == ClaimOccurrence.claim_id)
+        ).all()
+        assert len(pairs) == 8 and all(occurrence == claim for occurrence, claim in pairs)
+        assert session.scalar(select(func.count(Claim.id))) == 4
