@@ -8,12 +8,13 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config import load_config
@@ -166,6 +167,23 @@ def make_settings(tmp_path: Path, feeds: list[tuple[str, str]] | None = None, **
 def extractor() -> Extractor:
     """The real default spaCy model, loaded once for the whole run."""
     return build_extractor(load_config())
+
+
+@contextmanager
+def statements_sent(factory: sessionmaker[Session]) -> Iterator[list[str]]:
+    """Every SQL statement the store's engine sends inside the block, as sent: for tests of how many
+    round trips a step makes."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    engine = factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def read_fixture(name: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from alembic import command
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -24,6 +24,8 @@ from claimwatch.store.factchecks import set_status
 from claimwatch.store.models import Article, Claim, ClaimOccurrence
 from claimwatch.store.questions import QUESTIONS
 from claimwatch.store.reports import most_repeated_claims
+
+from .conftest import statements_sent
 
 GROUPED = """
 SELECT c.id, COUNT(o.id), COUNT(DISTINCT o.article_id), COUNT(DISTINCT a.outlet),
@@ -273,26 +275,16 @@ def test_a_batch_of_new_claims_is_one_insert_and_each_occurrence_names_its_own_c
         "Kyiv signed the minerals agreement in Washington",
         "Russia occupies a fifth of Ukraine's lithium deposits",
     ]
-    statements: list[str] = []
-
-    def claim_inserts(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
-        if statement.startswith("INSERT INTO claims "):
-            statements.append(statement)
-
-    engine = factory.kw["bind"]
-    event.listen(engine, "before_cursor_execute", claim_inserts)
-    try:
-        with transaction(factory) as session:
-            articles = [_article(session, n, f"outlet{n}", 1 + n) for n in range(2)]
-            save_extractions(
-                session,
-                [
-                    (articles[0], Extraction(claims=[_claim(w, "asserted") for w in wordings], version="t")),
-                    (articles[1], Extraction(claims=[_claim(w, "reported") for w in reversed(wordings)], version="t")),
-                ],
-            )
-    finally:
-        event.remove(engine, "before_cursor_execute", claim_inserts)
+    with statements_sent(factory) as sent, transaction(factory) as session:
+        articles = [_article(session, n, f"outlet{n}", 1 + n) for n in range(2)]
+        save_extractions(
+            session,
+            [
+                (articles[0], Extraction(claims=[_claim(w, "asserted") for w in wordings], version="t")),
+                (articles[1], Extraction(claims=[_claim(w, "reported") for w in reversed(wordings)], version="t")),
+            ],
+        )
+    statements = [statement for statement in sent if statement.startswith("INSERT INTO claims ")]
     assert len(statements) == 1
     with factory() as session:
         pairs = session.execute(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -29,7 +29,7 @@ from claimwatch.store.factchecks import decide_link, rank_factchecks
 from claimwatch.store.models import Article, Claim, ClaimFactCheck, ClaimOccurrence, ClaimVector, FactCheck
 from claimwatch.store.vector_index import VectorIndex
 
-from .conftest import FIXTURES, make_settings
+from .conftest import FIXTURES, make_settings, statements_sent
 
 runner = CliRunner()
 
@@ -536,18 +536,9 @@ def test_an_analysis_checks_the_claims_index_against_the_store_once_not_per_batc
                 Article(url=f"https://wire.example/{i}", text=body, relevant=True, content_hash=str(i), language="en")
             )
     one_a_batch = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"batch_size": 1})})
-    counts: list[str] = []
-
-    def count_statements(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
-        if "count(claim_vectors.id)" in statement:
-            counts.append(statement)
-
-    engine = factory.kw["bind"]
-    event.listen(engine, "before_cursor_execute", count_statements)
-    try:
+    with statements_sent(factory) as sent:
         summary = analyze_pending(one_a_batch, factory, extractor=extractor, semantic=semantic)
-    finally:
-        event.remove(engine, "before_cursor_execute", count_statements)
+    counts = [statement for statement in sent if "count(claim_vectors.id)" in statement]
     assert summary.articles == 3 and len(counts) == 1
     with factory() as session:
         grouped = session.execute(
