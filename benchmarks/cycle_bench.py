@@ -57,7 +57,7 @@ import news_corpus
 import spacy
 import trafilatura
 from ingest_bench import serve
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from claimwatch.config import load_config
 from claimwatch.config.settings import FeedSettings, Settings
@@ -191,14 +191,15 @@ def main() -> None:
     )
     nlp = spacy.load(load_config().nlp.model)
     nlp_blas = spacy.load(load_config().nlp.model)
-    # use_numpy_blas holds the process's BLAS to one thread; here that is the naive script's own setting, so
-    # it is scoped to its runs: claimwatch's cycle runs in this process too, and a `run --once` parent with a
-    # pool loads no model and keeps NumPy's default threads.
+    # Each script's BLAS threads are its own, set for its runs: the plain script keeps NumPy's default, the
+    # BLAS one holds it to one thread (use_numpy_blas's setting), and claimwatch's cycle sets its own in this
+    # same process (a `run --once` parent with a pool holds its BLAS to one thread: jobs/analyze.build_pool).
+    default_threads = max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
     with threadpool_limits(limits=1, user_api="blas"):
         use_numpy_blas(nlp_blas)
     rates: dict[str, list[float]] = {NAIVE: [], NAIVE_BLAS: [], FIRST: [], "nothing new": []}
     for _rep in range(args.reps):
-        for name, model, blas_threads in ((NAIVE, nlp, None), (NAIVE_BLAS, nlp_blas, 1)):
+        for name, model, blas_threads in ((NAIVE, nlp, default_threads), (NAIVE_BLAS, nlp_blas, 1)):
             with tempfile.TemporaryDirectory() as tmp, threadpool_limits(limits=blas_threads, user_api="blas"):
                 started = time.perf_counter()
                 count = naive(base, feeds, model, Path(tmp))

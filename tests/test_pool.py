@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from claimwatch.config import load_config
 from claimwatch.jobs.analyze import analyze_pending, build_pool
@@ -106,3 +107,19 @@ def test_a_batch_is_shared_out_by_length_in_order(lengths: list[int], parts: int
     got = shares(texts, parts)
     assert [len(t) for share in got for t in share] == lengths and [t for s in got for t in s] == texts
     assert [[len(t) for t in share] for share in got] == expected
+
+
+def test_a_process_with_a_pool_holds_its_blas_to_one_thread(tmp_path: Path) -> None:
+    """The parent only stores beside its workers; its BLAS threads would contend with them for the cores."""
+    settings = make_settings(tmp_path)
+    settings = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"n_process": 2})})
+
+    def blas_threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):  # NumPy's default on two cores, whatever ran before
+        assert blas_threads() == {2}
+        own = build_pool(settings)
+        assert own is not None
+        own.close()
+        assert blas_threads() == {1}
