@@ -21,6 +21,12 @@ its matrix products through NumPy's BLAS on one thread instead of BLIS (nlp/mode
 "raw, claimwatch's parse" that and its parser and entity recogniser decoded by claimwatch's loop
 (nlp/transition_loop.py): the same parse as claimwatch's, so extraction over it is what the rules cost.
 `--extraction-only` times the 1-process lines only, interleaved (more repetitions for the same time).
+
+Each line also prints the cores it kept busy (CPU seconds of this process and its workers over wall
+seconds). claimwatch's one-process stage is itself two threads (the next batch is parsed while this one is
+encoded and stored), so "1 process" is not one core; "claimwatch analyze, 1 process, 1 core" runs the same
+call with its threads held to one CPU (`os.sched_setaffinity`), the rate one core gives, against which two
+processes' rate says how the stage scales with cores.
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ from claimwatch.nlp import claim_vectors
 claim_vectors._recent.size = 0
 
 import argparse
+import os
+import resource
 import statistics
 import tempfile
 import time
@@ -62,6 +70,7 @@ from claimwatch.store.models import Article
 
 HERE = Path(__file__).resolve().parent
 BLAS = "raw, NumPy's BLAS, 1 process"
+ONE_CORE = "claimwatch analyze, 1 process, 1 core"
 DECODED = "raw, claimwatch's parse, 1 process"
 
 
@@ -94,6 +103,32 @@ def extraction(texts: list[str], extractor) -> float:  # type: ignore[no-untyped
     for _extraction in extractor.extract_many(texts):
         pass
     return time.perf_counter() - started
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, of its children that have ended, and of those still running (the pool's
+    workers), from /proc."""
+    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == os.getpid():  # the parent's id; utime and stime follow at 12 and 13
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def one_core(run):  # type: ignore[no-untyped-def]
+    """`run()` with this thread, and the threads it starts, held to one CPU; the affinity restored after."""
+    cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cpus)})
+    try:
+        return run()
+    finally:
+        os.sched_setaffinity(0, cpus)
 
 
 def ours(texts: list[str], processes: int, extractor, pool) -> float:  # type: ignore[no-untyped-def]
@@ -136,18 +171,22 @@ def main() -> None:
     speed_up_parsers(decoded)
     raw(decoded, texts[:8], 1)
     runs: dict[str, list[float]] = {}
+    cores: dict[str, list[float]] = {}
 
-    def timed(name: str, seconds: float) -> None:
+    def timed(name: str, run) -> None:  # type: ignore[no-untyped-def]
+        cpu, started = cpu_seconds(), time.perf_counter()
+        seconds = run()  # the timed part: a claimwatch line sets up its store before its clock starts
+        cores.setdefault(name, []).append((cpu_seconds() - cpu) / (time.perf_counter() - started))
         runs.setdefault(name, []).append(words / seconds)
 
     if args.extraction_only:
         extraction(texts[:8], extractor)  # warm-up
         for _rep in range(args.reps):
-            timed("raw nlp.pipe, 1 process", raw(plain, texts, 1))
-            timed(BLAS, raw(blas, texts, 1))
-            timed(DECODED, raw(decoded, texts, 1))
-            timed("claimwatch extraction, 1 process", extraction(texts, extractor))
-        report(runs)
+            timed("raw nlp.pipe, 1 process", lambda: raw(plain, texts, 1))
+            timed(BLAS, lambda: raw(blas, texts, 1))
+            timed(DECODED, lambda: raw(decoded, texts, 1))
+            timed("claimwatch extraction, 1 process", lambda: extraction(texts, extractor))
+        report(runs, cores)
         return
     two = settings.model_copy(update={"nlp": settings.nlp.model_copy(update={"n_process": 2})})
     started = time.perf_counter()
@@ -157,24 +196,27 @@ def main() -> None:
     startup = time.perf_counter() - started
     ours(texts[:8], 1, extractor, None)  # warm-up: the embedding model and the store code
     for _rep in range(args.reps):
-        timed("raw nlp.pipe, 1 process", raw(plain, texts, 1))
-        timed(BLAS, raw(blas, texts, 1))
-        timed(DECODED, raw(decoded, texts, 1))
-        timed("claimwatch extraction, 1 process", extraction(texts, extractor))
-        timed("claimwatch analyze, 1 process", ours(texts, 1, extractor, None))
-        timed("raw nlp.pipe, 2 processes", raw(plain, texts, 2))
-        timed("claimwatch analyze, 2 processes", ours(texts, 2, extractor, pool))
+        timed("raw nlp.pipe, 1 process", lambda: raw(plain, texts, 1))
+        timed(BLAS, lambda: raw(blas, texts, 1))
+        timed(DECODED, lambda: raw(decoded, texts, 1))
+        timed("claimwatch extraction, 1 process", lambda: extraction(texts, extractor))
+        timed("claimwatch analyze, 1 process", lambda: ours(texts, 1, extractor, None))
+        timed(ONE_CORE, lambda: one_core(lambda: ours(texts, 1, extractor, None)))
+        timed("raw nlp.pipe, 2 processes", lambda: raw(plain, texts, 2))
+        timed("claimwatch analyze, 2 processes", lambda: ours(texts, 2, extractor, pool))
     pool.close()
-    report(runs)
+    report(runs, cores)
     print(f"pool start-up (2 workers load the model; once per daemon, or per run --once): {startup:.1f} s")
 
 
-def report(runs: dict[str, list[float]]) -> None:
-    """Median and spread of each line, then the ratios of medians that both lines of have run."""
+def report(runs: dict[str, list[float]], cores: dict[str, list[float]]) -> None:
+    """Median and spread of each line and the cores it kept busy, then the ratios of medians that both lines
+    of have run."""
     median = {name: statistics.median(values) for name, values in runs.items()}
-    print(f"{'':38} {'words/s':>9} {'spread':>15}")
+    print(f"{'':38} {'words/s':>9} {'spread':>15} {'cores':>6}")
     for name, values in runs.items():
-        print(f"{name:38} {median[name]:9.0f} {min(values):7.0f}-{max(values):<7.0f}")
+        busy = statistics.median(cores[name])
+        print(f"{name:38} {median[name]:9.0f} {min(values):7.0f}-{max(values):<7.0f} {busy:6.2f}")
     ratios = (
         ("extraction 1 process / raw 1 process", "claimwatch extraction, 1 process", "raw nlp.pipe, 1 process"),
         ("NumPy's BLAS / raw 1 process", BLAS, "raw nlp.pipe, 1 process"),
@@ -182,6 +224,7 @@ def report(runs: dict[str, list[float]]) -> None:
         ("extraction / claimwatch's parse", "claimwatch extraction, 1 process", DECODED),
         ("claimwatch 1 process / raw 1 process", "claimwatch analyze, 1 process", "raw nlp.pipe, 1 process"),
         ("claimwatch 2 / claimwatch 1 process", "claimwatch analyze, 2 processes", "claimwatch analyze, 1 process"),
+        ("claimwatch 2 / claimwatch 1 core", "claimwatch analyze, 2 processes", ONE_CORE),
         # not like for like: raw n_process starts its workers inside every timed call, the pool before the clock
         ("claimwatch 2 / raw 2 (see docstring)", "claimwatch analyze, 2 processes", "raw nlp.pipe, 2 processes"),
     )
