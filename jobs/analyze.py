@@ -54,11 +54,10 @@ def build_extractor(settings: Settings) -> Extractor:
 def build_pool(settings: Settings) -> ExtractionPool | None:
     """Worker processes for extraction when the config asks for more than one; None for one.
 
-    With a pool this process only stores what the workers send, beside them on the same cores, so its own
-    BLAS (grouping's and matching's products) runs on one thread, as each worker's does: NumPy's default, a
-    thread a core, made it wait on threads contending with the workers (a 1,000-article first cycle on 2 cores:
-    2-4 ms less of the parent's CPU an article on one thread, docs/performance.md). The limit is the
-    process's."""
+    With a pool this process groups, matches and stores what the workers send, beside them on the same cores,
+    so its BLAS runs on one thread, as each worker's does (NumPy's default is a thread a core): in a
+    1,000-article first cycle on 2 cores the parent spent 39-41 ms of CPU an article on one thread against 43
+    on two (docs/performance.md). The limit is the process's."""
     if settings.nlp.n_process <= 1:
         return None
     threadpool_limits(limits=1, user_api="blas")
