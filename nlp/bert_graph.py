@@ -180,8 +180,9 @@ class _Graph:
         return self.node("Reshape", scaled, self.node("Concat", "batch_tokens", self.shape(out), axis=0))
 
     def shape(self, *dims: int) -> str:
-        """A constant int64 vector of `dims`, added once."""
-        name = "shape_" + "_".join(str(d) for d in dims)
+        """A constant int64 vector of `dims`, added once. Named `dims_…`: `shape_…` would be the name of the
+        output of a Shape node at that position (`node`), and a graph with both does not load."""
+        name = "dims_" + "_".join(str(d) for d in dims)
         if name not in self._shapes:
             self._shapes.add(self.constant(name, np.array(dims, dtype=np.int64)))
         return name

@@ -440,6 +440,19 @@ def test_encoding_batches_stop_at_their_count_and_their_padded_tokens(
     assert list(bert._batches(range(len(lengths)), lengths, most)) == expected
 
 
+def test_the_graphs_constants_never_take_a_nodes_output_name() -> None:
+    """A node's output is named after its operator and position, so a shape constant named `shape_1` would
+    clash with a Shape node's output at position 1, and ONNX Runtime refuses a graph with both."""
+    from claimwatch.nlp.bert_graph import _Graph
+
+    graph = _Graph("float32")
+    graph.node("Identity", "hidden")
+    output = graph.node("Shape", "hidden")
+    constant = graph.shape(1)
+    assert output != constant
+    assert {i.name for i in graph.initializers}.isdisjoint(o for n in graph.nodes for o in n.output)
+
+
 def test_the_graph_is_built_once_by_a_child_and_cached_so_no_encoding_process_imports_onnx(tmp_path: Path) -> None:
     """The encoder's graph is built by a child process (which imports onnx, ~15 MB) into the cache; the next
     process loads the file and gives the same vectors; a damaged file is built again, not trusted."""
