@@ -58,6 +58,7 @@ from pathlib import Path
 
 import spacy
 import trafilatura
+from proc_stat import proc_stats
 from spacy.language import Language
 
 from claimwatch.config import load_config
@@ -111,12 +112,8 @@ def cpu_seconds() -> float:
     own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     total = own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
     tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended meanwhile
-            continue
-        if int(fields[1]) == os.getpid():  # the parent's id; utime and stime follow at 12 and 13
+    for fields in proc_stats().values():
+        if int(fields[1]) == os.getpid():
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
 

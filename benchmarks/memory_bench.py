@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from proc_stat import proc_stats
 from sqlalchemy import create_engine, text
 
 from claimwatch.jobs.demo import DEMO_FEEDS, serve_corpus
@@ -27,13 +28,7 @@ CLAIMWATCH = str(Path(sys.executable).parent / "claimwatch")
 
 def rss_mb(pid: int) -> float:
     """RSS of `pid` and its descendants (extraction workers), in MB."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
+    parents = {child: int(fields[1]) for child, fields in proc_stats().items()}
     family, total = {pid}, 0
     for _depth in range(3):
         family |= {child for child, parent in parents.items() if parent in family}

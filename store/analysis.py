@@ -23,6 +23,7 @@ from claimwatch.nlp.extract import Extraction
 
 from .batches import IN_CHUNK, batched
 from .claim_counts import count_added, recount_claims
+from .db import batch_page_cache
 from .grouping import MeaningGroups, group_claims, normalize_claim
 from .models import Actor, ActorAlias, Article, Claim, ClaimOccurrence, ClaimVector, Mention, Quote, utcnow
 from .tallies import OccurrenceKey, tally_batch
@@ -103,6 +104,13 @@ def save_extractions(
     it analysed; claims are grouped by meaning too when `groups` is given. Returns the rows written."""
     if not analysed:
         return {"mentions": 0, "quotes": 0, "claims": 0}
+    with batch_page_cache(session):
+        return _save(session, analysed, groups)
+
+
+def _save(
+    session: Session, analysed: Sequence[tuple[Article, Extraction]], groups: MeaningGroups | None
+) -> dict[str, int]:
     ids = [article.id for article, _extraction in analysed]
     lost: set[int] = set()  # claims that lose occurrences (an article analysed again): recounted whole
     removed_mentions: list[tuple[int, int]] = []  # what the tallies lose (store/tallies.py)

@@ -11,7 +11,19 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from claimwatch.store.db import create_store_engine, include_object, migrate, schema_revision, transaction
+from claimwatch.nlp.actors import Actor as FoundActor
+from claimwatch.nlp.actors import ActorMention as FoundMention
+from claimwatch.nlp.extract import Extraction
+from claimwatch.store import analysis
+from claimwatch.store.db import (
+    BATCH_PAGE_CACHE_KIB,
+    batch_page_cache,
+    create_store_engine,
+    include_object,
+    migrate,
+    schema_revision,
+    transaction,
+)
 from claimwatch.store.models import Article, Base, Mention, Source
 
 
@@ -54,6 +66,37 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(factory: sessionmake
 
 def _article(url: str = "https://news.example/a") -> Article:
     return Article(url=url, text="t", content_hash="h", relevant=True)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_batch_is_saved_with_a_larger_page_cache_then_the_connection_has_its_own_back(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    grouping = analysis.group_claims
+
+    def group_claims(session: Session, *args: object) -> object:  # called mid-batch
+        sizes.append(session.execute(text("PRAGMA cache_size")).scalar_one())
+        return grouping(session, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "group_claims", group_claims)
+    shmyhal = FoundActor("Denys Shmyhal", "PERSON", [FoundMention(0, 13, "Denys Shmyhal")])
+    with transaction(factory) as session:
+        own = session.execute(text("PRAGMA cache_size")).scalar_one()
+        article = _article()
+        session.add(article)
+        session.flush()
+        assert analysis.save_extractions(session, [(article, Extraction(actors=[shmyhal]))])["mentions"] == 1
+        assert sizes == [-BATCH_PAGE_CACHE_KIB] != [own]
+        assert session.execute(text("PRAGMA cache_size")).scalar_one() == own
+    with factory() as session:  # a batch that fails mid-way gives the cache back too, and its error through
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None
+        with pytest.raises(IntegrityError):
+            with batch_page_cache(session):
+                session.add(Mention(article_id=999, actor_id=999, start=0, end=1, text="x"))
+                session.flush()
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == own
 
 
 def test_foreign_keys_are_enforced(factory: sessionmaker[Session]) -> None:
