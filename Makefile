@@ -38,6 +38,7 @@ bench: $(STAMP)  ## every benchmark; figures and ratios in docs/performance.md (
 	$(BIN)/python benchmarks/export_bench.py
 	$(BIN)/python benchmarks/memory_bench.py
 	$(BIN)/python benchmarks/workers_bench.py $(wildcard $(SHARED)/gold/seed_article.txt)
+	$(BIN)/python benchmarks/worker_memory_bench.py
 	$(BIN)/python benchmarks/scale_bench.py
 	$(BIN)/python benchmarks/scale_bench.py --database-url $${CLAIMWATCH_BENCH_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 	@if [ -d $(SHARED)/eval/claim-retrieval-dev ]; then \

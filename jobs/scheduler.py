@@ -20,7 +20,6 @@ then waits for it to return and exits.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import signal
@@ -50,6 +49,7 @@ from .analyze import build_extractor, build_pool
 from .cycle import run_cycle
 from .digest import send_digest
 from .factchecks import refresh_factchecks
+from .heap import release_free_memory
 from .metrics import Metrics
 
 if TYPE_CHECKING:
@@ -108,34 +108,6 @@ def housekeeping(settings: Settings, factory: sessionmaker[Session]) -> dict[str
             conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
             conn.execute(text("PRAGMA optimize"))
     return {"fetch_log_pruned": int(logs or 0), "job_runs_pruned": int(runs or 0)}
-
-
-HEAP_ARENAS = 2
-M_ARENA_MAX = -8  # glibc's mallopt parameter
-
-
-def limit_heap_arenas() -> None:
-    """At most two malloc arenas for the daemon's threads, unless MALLOC_ARENA_MAX says otherwise. glibc
-    gives each new thread that allocates an arena of its own (up to eight a core), and an arena's freed
-    memory stays with it while any of its pages is in use, so the daemon's steady size followed how its
-    fetch, parse and scheduler threads had happened to allocate (`memory_bench.py`, default config, two runs
-    each: 387 and 390 MB between cycles without a limit, 373 and 374 MB with two arenas). A no-op where the
-    C library has no mallopt."""
-    if "MALLOC_ARENA_MAX" in os.environ:
-        return
-    try:
-        ctypes.CDLL(None).mallopt(M_ARENA_MAX, HEAP_ARENAS)
-    except (AttributeError, OSError):
-        pass
-
-
-def release_free_memory() -> None:
-    """Hand the heap a cycle freed back to the system (glibc keeps it otherwise): the daemon waits between
-    cycles at its steady size, not at the cycle's peak. A no-op where the C library has no malloc_trim."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError):
-        pass
 
 
 def watchdog_interval() -> float | None:

@@ -33,6 +33,7 @@ from .digest import send_digest as send_digest_now
 from .factchecks import FactCheckSummary, match_all
 from .factchecks import refresh_factchecks as refresh_factchecks_now
 from .fetch import poll_feed as poll_feed_now
+from .heap import released_when_idle
 from .semantic import Semantic, semantic_for
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,13 @@ def poll_feed(context: procrastinate.JobContext, source_id: int) -> None:
 
 
 def analyse_articles(context: procrastinate.JobContext, article_ids: list[int]) -> None:
+    """A batch's analysis; once the worker has no more, the heap it freed goes back to the system, so an
+    idle worker holds its steady size rather than its last batch's peak (docs/performance.md)."""
     runtime = _runtime(context)
-    summary = analyze_articles(
-        runtime.settings, runtime.factory, article_ids, extractor=runtime.extractor, semantic=runtime.semantic
-    )
+    with released_when_idle():
+        summary = analyze_articles(
+            runtime.settings, runtime.factory, article_ids, extractor=runtime.extractor, semantic=runtime.semantic
+        )
     if summary.claims:
         defer_once(context.app, "match_claims", "match")
 

@@ -238,3 +238,24 @@ def test_distributed_mode_on_sqlite_is_a_clear_error(tmp_path: Path, command: li
     result = CliRunner().invoke(app, ["--config", str(config), *command])
     assert result.exit_code == 3, result.output
     assert "distributed mode ([workers] enabled = true) needs a PostgreSQL store" in result.output
+
+
+def test_a_worker_limits_its_heap_arenas_before_it_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the daemon does (jobs/heap.py): Procrastinate runs tasks on threads of its own, each of which would
+    otherwise get a malloc arena."""
+    from claimwatch.jobs import distributed
+    from claimwatch.jobs.cli import workers
+
+    calls: list[str] = []
+    monkeypatch.setattr(workers, "limit_heap_arenas", lambda: calls.append("limit arenas"))
+    monkeypatch.setattr(distributed, "run_worker", lambda *_args, **_kw: calls.append("worker"))
+    config = tmp_path / "cw.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n[workers]\nenabled = true\n')
+    schema = _pg_schema_url(os.environ[PG_ENV])
+    monkeypatch.setenv("CLAIMWATCH_DATABASE_URL", next(schema))
+    try:
+        result = CliRunner().invoke(app, ["--config", str(config), "worker"])
+    finally:
+        schema.close()
+    assert result.exit_code == 0, result.output
+    assert calls == ["limit arenas", "worker"]

@@ -36,8 +36,9 @@ from ..analyze import analyze_pending, build_extractor
 from ..cycle import STAGES, CycleSummary, run_cycle
 from ..demo import demo_settings, serve_corpus
 from ..fetch import FeedOutcome, fetch_feeds
+from ..heap import limit_heap_arenas
 from ..lock import LockHeld, store_lock
-from ..scheduler import Daemon, limit_heap_arenas, next_fire, triggers
+from ..scheduler import Daemon, next_fire, triggers
 from ..semantic import semantic_for
 from .common import (
     EXIT_FAILED,

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from claimwatch.config.settings import Settings
 
+from ..heap import limit_heap_arenas
 from .common import app, console, distributed_app, err, load_settings, model_errors, open_store_or_exit
 
 
@@ -29,6 +30,7 @@ def worker(
     factory = open_store_or_exit(settings)
     from claimwatch.jobs.distributed import run_worker
 
+    limit_heap_arenas()  # before Procrastinate's threads start
     err.print(f"claimwatch worker: queues {', '.join(queues or ['all'])}; SIGTERM finishes the running tasks")
     with model_errors():
         run_worker(settings, factory, queues=queues, concurrency=concurrency)
