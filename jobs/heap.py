@@ -76,6 +76,6 @@ _idle = _Idle()
 def released_when_idle(seconds: float = IDLE_SECONDS) -> AbstractContextManager[None]:
     """Work after which, once no other work has run for `seconds`, the freed heap goes back to the system:
     an idle worker drops to its steady size, a busy one keeps its heap warm. Releasing after every batch,
-    or on a timer that could fire during a long batch, cost a worker ~5% of its throughput (the pages were handed
-    back and faulted in again; docs/performance.md)."""
+    or on a timer that could fire during a long batch, cost a worker 5-6% of its throughput (the pages were
+    handed back and faulted in again; docs/performance.md)."""
     return _idle.working(seconds)

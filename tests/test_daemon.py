@@ -375,7 +375,7 @@ def test_the_daemon_keeps_its_threads_to_two_heap_arenas() -> None:
 
 def test_an_idle_worker_hands_its_freed_heap_back_and_a_busy_one_does_not(monkeypatch: pytest.MonkeyPatch) -> None:
     """The release waits until no work has run for a while: during a long batch, or between two batches that
-    follow each other, the heap stays warm (releasing it then cost ~5% of a worker's throughput)."""
+    follow each other, the heap stays warm (releasing it then cost 5-6% of a worker's throughput)."""
     released: list[float] = []
     monkeypatch.setattr(heap, "release_free_memory", lambda: released.append(time.monotonic()))
     with heap.released_when_idle(0.2):
