@@ -14,26 +14,16 @@ heap must not cost the worker its throughput. MALLOC_ARENA_MAX in this script's 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import news_corpus
-from bench_store import bench_store
 from memory_bench import rss_mb
-from sqlalchemy import func, select, text
+from workers_bench import add_articles, analysed, running_workers
 
-from claimwatch.config import load_config
-from claimwatch.jobs.distributed import install_schema, make_app
+from claimwatch.jobs.heap import IDLE_SECONDS
 from claimwatch.jobs.tasks import Runtime, defer_pending_analysis
-from claimwatch.store.db import open_store, transaction
-from claimwatch.store.models import Article
 
-CLAIMWATCH = str(Path(sys.executable).parent / "claimwatch")
-IDLE_WAIT = 8.0  # past jobs/heap.py's IDLE_SECONDS
+IDLE_WAIT = IDLE_SECONDS + 3  # past the worker's idle release
 
 
 def main() -> None:
@@ -42,58 +32,23 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=160, help="articles a round")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, bench_store(args.database_url, Path(tmp), "cw_worker_memory") as url:
-        config = Path(tmp) / "claimwatch.toml"
-        config.write_text(f'data_dir = "{tmp}"\n[workers]\nenabled = true\nheartbeat_seconds = 1\n')
-        base = load_config(config)
-        settings = base.model_copy(update={"database": base.database.model_copy(update={"url": url})})
-        factory = open_store(url)
-        app = make_app(settings)
-        env = {**os.environ, "CLAIMWATCH_DATABASE_URL": url}
-        with app.open():
-            install_schema(app, factory)
-            worker = subprocess.Popen(
-                [CLAIMWATCH, "--config", str(config), "worker"], env=env, stderr=subprocess.DEVNULL
+    with running_workers(args.database_url, "cw_worker_memory", 1) as running:
+        worker = running.processes[0]
+        print(f"worker ready: {rss_mb(worker.pid):.0f} MB")
+        for round_ in range(args.rounds):
+            first = round_ * args.articles
+            add_articles(running.factory, [news_corpus.article(i) for i in range(first, first + args.articles)], first)
+            started, peak = time.perf_counter(), 0.0
+            defer_pending_analysis(running.app, Runtime(running.settings, running.factory))
+            while analysed(running.factory) != first + args.articles:
+                peak = max(peak, rss_mb(worker.pid))
+                time.sleep(0.1)
+            seconds = time.perf_counter() - started
+            time.sleep(IDLE_WAIT)
+            print(
+                f"round {round_ + 1}: {args.articles} articles in {seconds:.1f} s, "
+                f"peak {peak:.0f} MB, idle {rss_mb(worker.pid):.0f} MB"
             )
-            try:
-                with factory.kw["bind"].connect() as conn:
-                    while not conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar():
-                        time.sleep(0.1)  # registered once its models are loaded
-                        conn.rollback()
-                print(f"worker ready: {rss_mb(worker.pid):.0f} MB")
-                for round_ in range(args.rounds):
-                    first = round_ * args.articles
-                    with transaction(factory) as session:
-                        for i in range(first, first + args.articles):
-                            body = news_corpus.article(i)
-                            session.add(
-                                Article(
-                                    url=f"https://bench.example/{i}",
-                                    text=body,
-                                    relevant=True,
-                                    language="en",
-                                    content_hash=str(i),
-                                )
-                            )
-                    started, peak = time.perf_counter(), 0.0
-                    defer_pending_analysis(app, Runtime(settings, factory))
-                    analysed = select(func.count()).select_from(Article).where(Article.analyzed_at.is_not(None))
-                    while True:
-                        peak = max(peak, rss_mb(worker.pid))
-                        with factory() as session:
-                            if session.scalar(analysed) == first + args.articles:
-                                break
-                        time.sleep(0.1)
-                    seconds = time.perf_counter() - started
-                    time.sleep(IDLE_WAIT)
-                    print(
-                        f"round {round_ + 1}: {args.articles} articles in {seconds:.1f} s, "
-                        f"peak {peak:.0f} MB, idle {rss_mb(worker.pid):.0f} MB"
-                    )
-            finally:
-                worker.terminate()
-                worker.wait(timeout=120)
-        factory.kw["bind"].dispose()
 
 
 if __name__ == "__main__":

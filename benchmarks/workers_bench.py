@@ -23,11 +23,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import procrastinate
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.config import load_config
+from claimwatch.config.settings import Settings
 from claimwatch.jobs.distributed import install_schema, make_app
 from claimwatch.jobs.tasks import Runtime, defer_pending_analysis
 from claimwatch.store.db import open_store, transaction
@@ -40,50 +46,71 @@ from bench_store import bench_store  # noqa: E402
 CLAIMWATCH = str(Path(sys.executable).parent / "claimwatch")
 
 
-def one_run(database_url: str, texts: list[str], workers: int, run: int) -> float:
-    with tempfile.TemporaryDirectory() as tmp, bench_store(database_url, Path(tmp), f"cw_workers_{run}") as url:
+@dataclass
+class Workers:
+    """Real `claimwatch worker` processes on a store of their own, and what a benchmark defers work with."""
+
+    settings: Settings
+    factory: sessionmaker[Session]
+    app: procrastinate.App
+    processes: list[subprocess.Popen[bytes]]
+
+
+@contextmanager
+def running_workers(database_url: str, schema: str, count: int) -> Iterator[Workers]:
+    """`count` workers on a fresh PostgreSQL `schema`, yielded once ready (models loaded, registered with the
+    queue), stopped and the schema dropped after."""
+    with tempfile.TemporaryDirectory() as tmp, bench_store(database_url, Path(tmp), schema) as url:
         config = Path(tmp) / "claimwatch.toml"
         config.write_text(f'data_dir = "{tmp}"\n[workers]\nenabled = true\nheartbeat_seconds = 1\n')
         base = load_config(config)
         settings = base.model_copy(update={"database": base.database.model_copy(update={"url": url})})
         factory = open_store(url)
-        with transaction(factory) as session:
-            for i, body in enumerate(texts):
-                link = f"https://bench.example/{i}"
-                session.add(Article(url=link, text=body, relevant=True, language="en", content_hash=str(i)))
         app = make_app(settings)
         env = {**os.environ, "CLAIMWATCH_DATABASE_URL": url}
-        processes = []
         with app.open():
             install_schema(app, factory)
             processes = [
                 subprocess.Popen([CLAIMWATCH, "--config", str(config), "worker"], env=env, stderr=subprocess.DEVNULL)
-                for _ in range(workers)
+                for _ in range(count)
             ]
             try:
                 engine = factory.kw["bind"]
                 while True:  # ready: registered with the queue, which happens after the models are loaded
                     with engine.connect() as conn:
-                        if conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() == workers:
+                        if conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() == count:
                             break
                     time.sleep(0.1)
-                started = time.perf_counter()
-                defer_pending_analysis(app, Runtime(settings, factory))
-                while True:
-                    with factory() as session:
-                        done = session.scalar(
-                            select(func.count()).select_from(Article).where(Article.analyzed_at.is_not(None))
-                        )
-                    if done == len(texts):
-                        break
-                    time.sleep(0.05)
-                seconds = time.perf_counter() - started
+                yield Workers(settings, factory, app, processes)
             finally:
                 for process in processes:
                     process.terminate()
                 for process in processes:
                     process.wait(timeout=120)
         factory.kw["bind"].dispose()
+
+
+def add_articles(factory: sessionmaker[Session], texts: list[str], first: int = 0) -> None:
+    """Relevant articles waiting for analysis, numbered from `first`."""
+    with transaction(factory) as session:
+        for i, body in enumerate(texts, start=first):
+            link = f"https://bench.example/{i}"
+            session.add(Article(url=link, text=body, relevant=True, language="en", content_hash=str(i)))
+
+
+def analysed(factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        return session.scalar(select(func.count()).select_from(Article).where(Article.analyzed_at.is_not(None))) or 0
+
+
+def one_run(database_url: str, texts: list[str], workers: int, run: int) -> float:
+    with running_workers(database_url, f"cw_workers_{run}", workers) as running:
+        add_articles(running.factory, texts)
+        started = time.perf_counter()
+        defer_pending_analysis(running.app, Runtime(running.settings, running.factory))
+        while analysed(running.factory) != len(texts):
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
     return len(texts) / seconds
 
 
