@@ -35,6 +35,12 @@ TITLES = frozenset(
     officer lawmaker attorney prosecutor bishop pope king queen prince princess sheikh chairman chairwoman""".split()
 )
 _SENTENCE_END = (".", "!", "?", '"', "”", ":")
+# Nouns for a person's post: a two- or three-word name in apposition to one is a person, whatever the model
+# tagged it ("Ukraine's ombudsman, Dmytro Lubinets", ORG in the small model).
+PERSON_POSTS = TITLES | frozenset(
+    """ombudsman spokesman spokeswoman spokesperson head executive official adviser advisor aide analyst economist
+    researcher scientist lawyer deputy""".split()
+)
 
 
 @dataclass
@@ -126,6 +132,17 @@ def _with_given_names(span: Span) -> Span:
     ):
         start -= 1
     return doc[start : span.end]
+
+
+def _named_in_post(span: Span) -> bool:
+    """Whether `span` is a personal name set in apposition to a post ("the ombudsman, Dmytro Lubinets" or
+    "Dmytro Lubinets, the ombudsman")."""
+    if not 2 <= len(span) <= 3 or not all(t.pos_ == "PROPN" and t.is_title for t in span):
+        return False
+    root = span.root
+    posts = [root.head] if root.dep_ == "appos" else []
+    posts += [c for c in root.children if c.dep_ == "appos"]
+    return any(post.pos_ == "NOUN" and post.lemma_.lower() in PERSON_POSTS for post in posts)
 
 
 def _role(span: Span, line_start: int) -> Span | None:
@@ -237,6 +254,8 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             continue  # "state" tagged ORG: names are capitalised
         title = None
         label = ent.label_
+        if label == "ORG" and known is None and _named_in_post(span):
+            label = "PERSON"
         if label == "PERSON" and known is None:
             span, title = _split_title(span)
         elif known is None and (longer := _with_given_names(span)).start < span.start:

@@ -30,7 +30,7 @@ from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
 from .quotes import NOMINAL_CUES, Quote
 from .rebuttals import rebuttal_in
-from .speakers import CLAUSE_CUES, SpeakerResolver, subject_of
+from .speakers import CLAUSE_CUES, SpeakerResolver, is_cue, subject_of
 
 REFUTING_WORDS = frozenset(
     """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
@@ -230,12 +230,16 @@ def _refuted(sentence: Span, exclude: tuple[int, int] | None = None) -> bool:
 
 
 def _next_sentence_refutes(sentence: Span) -> bool:
-    """'… Ukraine started the war. The claim has been debunked by historians.'"""
+    """'… Ukraine started the war. The claim has been debunked by historians.' — or the next sentence says the
+    thing claimed does not exist: '… would hand over its power plants. The agreement contains no such
+    provision.'"""
     doc = sentence.doc
     if sentence.end >= len(doc):
         return False
     following = doc[sentence.end].sent
     opening = following.text.lower()[:60]
+    if any(t.lower_ == "no" and t.nbor().lower_ == "such" for t in following[:-1]):
+        return True
     return opening.startswith(
         ("the claim", "that claim", "this claim", "the assertion", "the allegation")
     ) and _refuted(following)
@@ -255,6 +259,12 @@ def _clause_span(verb: Token) -> Span:
     while end > start + 1 and doc[end - 1].is_punct:
         end -= 1
     return doc[start:end]
+
+
+def _clause(root: Token) -> bool:
+    """Whether the root of a reported span heads a clause: a complement, a main clause, or a clause opened by
+    "that" wherever the parser hung it."""
+    return root.dep_ in CLAUSE_DEPS or any(c.dep_ == "mark" and c.lower_ == "that" for c in root.children)
 
 
 def is_proposition(span: Span) -> bool:
@@ -320,7 +330,7 @@ def extract_claims(
         if cue[0].lemma_.lower() not in CLAUSE_CUES and cue.text.lower() != "according to" and not nominal:
             continue
         roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
-        if cue.text.lower() != "according to" and not nominal and not any(t.dep_ in CLAUSE_DEPS for t in roots):
+        if cue.text.lower() != "according to" and not nominal and not any(_clause(t) for t in roots):
             continue  # "a “strange offer”", "the importance of …": a description, not a proposition
         if not is_proposition(span):
             continue
@@ -366,10 +376,20 @@ def extract_claims(
 
 def self_contained(span: Span, resolver: SpeakerResolver) -> str:
     """`span`'s words with a subject he/she replaced by the person the article means ("He has signed …" →
-    "Emeka Okonkwo has signed …") and unpaired quotation marks dropped. Objects and possessives stay: "him"
+    "Emeka Okonkwo has signed …"), a parenthetical attribution left out ("The agreement, she added, gives …"
+    → "The agreement gives …") and unpaired quotation marks dropped. Objects and possessives stay: "him"
     and "his car" in a clause about someone else are too often not the last speaker's."""
+    aside = {
+        t.i
+        for cue in span
+        if cue.dep_ == "parataxis" and is_cue(cue) and span.start < cue.left_edge.i <= cue.right_edge.i < span.end - 1
+        for t in cue.subtree
+    }
     parts = []
     for token in span:
+        if token.i in aside:
+            parts.append(" ")
+            continue
         word = token.text
         if token.lower_ in PERSONAL_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
             actor = resolver.speaker(token).actor

@@ -258,6 +258,37 @@ def _perfect(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
 
+def _stray_complement(cue: Token) -> Token | None:
+    """A "that" clause the parser hung on the noun of a phrase between the cue and it ("told lawmakers
+    before the vote that S" read as "the vote that S"): with "that" as its conjunction it is no relative
+    clause, and it is the cue's complement."""
+    for prep in cue.children:
+        if prep.dep_ != "prep":
+            continue
+        for noun in prep.children:
+            for clause in noun.children:
+                if clause.dep_ in ("acl", "relcl") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+                ):
+                    return clause
+    return None
+
+
+def _parenthetical_host(cue: Token) -> Span | None:
+    """The clause a cue is set into between commas ("The exchange, he said, had been negotiated …"), as one
+    span with the cue inside it; None when the cue is not parenthetical."""
+    host = cue.head
+    if cue.dep_ != "parataxis" or host.pos_ not in ("VERB", "AUX") or not host.left_edge.i < cue.left_edge.i:
+        return None
+    if not (cue.left_edge.is_punct and cue.right_edge.is_punct and cue.right_edge.i < host.right_edge.i):
+        return None
+    doc = cue.doc
+    start, end = host.left_edge.i, host.right_edge.i + 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
 def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: list[Quotation]) -> list[Quote]:
     """Reported clauses without quotation marks: "X said that …", "according to X, …"."""
     found: list[Quote] = []
@@ -268,13 +299,16 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         if token.i in used or resolver.in_quote(token.idx):
             continue
         if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)):
-            clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
+            clause = next((c for c in token.children if c.dep_ == "ccomp"), None) or _stray_complement(token)
             subject = subject_of(token)
-            if clause is None or subject is None or subject.i in range(clause.left_edge.i, clause.right_edge.i + 1):
-                continue
-            if not resolver.is_source(subject):
+            if subject is None or not resolver.is_source(subject):
                 continue  # "The decision means that …": not an attribution
-            content = _complement(token, clause)
+            if clause is not None and subject.i not in range(clause.left_edge.i, clause.right_edge.i + 1):
+                content = _complement(token if clause.head.i == token.i else clause.head, clause)
+            elif clause is None and (host := _parenthetical_host(token)) is not None:
+                content = host  # "The agreement, she added, gives …"
+            else:
+                continue
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
         elif lemma in NOMINAL_CUES and token.pos_ == "NOUN":
             # "the senator's claim that S", "his accusation that S", "the allegation that S"
@@ -291,12 +325,17 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             if cue is None or cue.start != token.idx:
                 continue
             to = next(c for c in token.children if c.lower_ == "to")
-            rest = [t for t in token.sent if t.i > to.right_edge.i and not t.is_punct]
-            if not rest:
-                continue
-            content = doc[rest[0].i : token.sent.end]
+            rest = [t for t in token.sent if t.i > to.right_edge.i and not (t.is_punct or t.is_space)]
+            if rest:
+                content = doc[rest[0].i : token.sent.end]
+            else:  # "Northwind reported a profit of $96 million, according to its filing."
+                content = doc[token.sent.start : token.i]
+                if any(q.start < content.end_char and content.start_char < q.end for q in found):
+                    continue  # "X said that …, according to Y": X's words, already taken
             while len(content) > 1 and (content[-1].is_punct or content[-1].is_space):
                 content = content[:-1]
+            while len(content) > 1 and (content[0].is_punct or content[0].is_space):
+                content = content[1:]
         else:
             continue
         if any(q.start < content.end_char and content.start_char < q.end for q in quotations):

@@ -49,7 +49,13 @@ SOURCE_NOUNS = frozenset(
     school hospital bank fund board team club league military army navy force kremlin white newspaper outlet media
     network broadcaster channel television report study survey poll census data figure statistic record document
     filing memo letter statement release post tweet message note text analysis review audit investigation inquiry
-    assessment estimate tracker model projection research evidence result finding""".split()
+    assessment estimate tracker model projection research evidence result finding ombudsman cabinet treasury
+    regulator watchdog utility charity operator video footage clip recording website""".split()
+)
+# Source nouns for a document someone issued: "the survey by Marlow College" is Marlow College's word.
+DOCUMENT_NOUNS = frozenset(
+    """report study survey poll data figure statistic record document filing memo letter statement release analysis
+    review audit estimate tracker research""".split()
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})
@@ -143,6 +149,7 @@ class SpeakerResolver:
             for m in actor.mentions
             if m.role
         ]
+        self._organisations = [actor for actor in actors if actor.type == "ORG"]
         self._antecedents: list[tuple[int, Actor]] = []  # (char offset, person) in text order
         for token in doc:
             found = self._actor_at.get(token.i)
@@ -183,6 +190,8 @@ class SpeakerResolver:
         denotes a source (official, analyst, ministry, report, …)."""
         if subject.i in self._actor_at or subject.pos_ in ("PROPN", "PRON") or subject.lower_ in PRONOUNS:
             return True
+        if any(c.dep_ == "appos" and c.i in self._actor_at for c in subject.children):
+            return True  # "Ukraine's ombudsman, Dmytro Lubinets, estimates …"
         head = subject
         if head.pos_ == "NUM":  # "One of the analysts", "14 of the residents"
             head = next((c for p in head.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"), head)
@@ -198,7 +207,12 @@ class SpeakerResolver:
             actor, start, end = found
             return Speaker(self.text[start:end], start, end, actor)
         phrase = self.noun_phrase(subject)
-        actor = self._appositive_person(subject) or self._description(subject)
+        actor = (
+            self._appositive_person(subject)
+            or self._description(subject)
+            or self._organisation(subject)
+            or self._issuer(subject)
+        )
         return Speaker(phrase.text, phrase.start_char, phrase.end_char, actor)
 
     def noun_phrase(self, head: Token, *, without: frozenset[int] = frozenset()) -> Span:
@@ -226,6 +240,29 @@ class SpeakerResolver:
                 if found and found[0].type == "PERSON":
                     return found[0]
         return None
+
+    def _issuer(self, head: Token) -> Actor | None:
+        """'the survey by Marlow College', 'a statement from the Kremlin' → who issued the document."""
+        if head.lemma_.lower() not in DOCUMENT_NOUNS:
+            return None
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
+                for noun in prep.children:
+                    found = self.actor_of(noun)
+                    if noun.dep_ == "pobj" and found and found[0].type in ("PERSON", "ORG", "GPE"):
+                        return found[0]
+        return None
+
+    def _organisation(self, head: Token) -> Actor | None:
+        """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
+        Authority"); a modifier ("the state attorney general's office") makes it another body."""
+        if head.pos_ != "NOUN" or [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl")] != [
+            "the"
+        ]:
+            return None
+        word = head.lower_
+        matches = {actor.name: actor for actor in self._organisations if word in actor.name.lower().split()}
+        return next(iter(matches.values())) if len(matches) == 1 else None
 
     def _description(self, head: Token) -> Actor | None:
         """'the former U.S. president' → the one person this article gives that role."""

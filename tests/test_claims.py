@@ -183,3 +183,25 @@ def test_a_subject_that_is_no_source_is_no_speaker(bare_extractor: Extractor) ->
     extraction = bare_extractor.extract("The decision suggests that the talks have stalled. Analysts said that "
                                         "the talks have stalled.")  # fmt: skip
     assert [q.speaker_text for q in extraction.quotes] == ["Analysts"]
+
+
+def test_a_parenthetical_attribution_is_left_out_of_the_proposition(bare_extractor: Extractor) -> None:
+    text = "Yulia Svyrydenko spoke first. The agreement, she added, gives Washington no ownership of the mines."
+    [claim] = [c for c in bare_extractor.extract(text).claims if c.framing != "asserted"]
+    assert (claim.text, claim.claimant, claim.framing) == (
+        "The agreement, she added, gives Washington no ownership of the mines",
+        "Yulia Svyrydenko",
+        "reported",
+    )
+    assert claim.proposition == "The agreement gives Washington no ownership of the mines"
+
+
+def test_a_next_sentence_saying_no_such_thing_exists_refutes_the_claim(bare_extractor: Extractor) -> None:
+    text = (
+        "A post shared on Telegram claimed that Ukraine would hand its power plants to American firms. "
+        "The agreement contains no such provision."
+    )
+    claims = bare_extractor.extract(text).claims
+    assert [(c.text, c.framing) for c in claims if "power plants" in c.text] == [
+        ("Ukraine would hand its power plants to American firms", "refuted")
+    ]
