@@ -35,6 +35,14 @@ TITLES = frozenset(
     officer lawmaker attorney prosecutor bishop pope king queen prince princess sheikh chairman chairwoman""".split()
 )
 _SENTENCE_END = (".", "!", "?", '"', "”", ":")
+# Last words of organisations' names: a name ending in one is no person, whatever the model tagged it
+# ("Calder Therapeutics", "Meridian Terminals").
+ORG_WORDS = frozenset(
+    """inc inc. corp corp. corporation co. company ltd ltd. llc plc ag gmbh group holdings bank airlines airways
+    energy capital partners systems technologies therapeutics pharmaceuticals pharma motors media terminals
+    logistics industries laboratories labs securities insurance institute university college association union
+    council committee agency authority ministry department foundation trust fund society hospital""".split()
+)
 # Nouns for a person's post: a two- or three-word name in apposition to one is a person, whatever the model
 # tagged it ("Ukraine's ombudsman, Dmytro Lubinets", ORG in the small model).
 PERSON_POSTS = TITLES | frozenset(
@@ -198,19 +206,37 @@ def _title_case(doc: Doc) -> list[Token]:
     return [doc[int(i)] for i in np.flatnonzero(doc.to_array(IS_TITLE))]
 
 
-def _untagged_surnames(
-    titled: list[Token], candidates: list[_Candidate], by_surname: dict[str, set[str]]
+def _short_forms(candidates: list[_Candidate]) -> dict[str, set[tuple[str, str]]]:
+    """What a full name is called on its own later in an article: a person by surname ("Sybiha"), an
+    organisation by its first word ("Meridian" for Meridian Terminals)."""
+    forms: dict[str, set[tuple[str, str]]] = {}
+    for c in candidates:
+        words = c.name.split()
+        if len(words) > 1 and c.type == "PERSON":
+            forms.setdefault(_fold(words[-1]), set()).add((c.name, "PERSON"))
+        elif len(words) > 1 and c.type == "ORG" and words[0][:1].isupper():
+            forms.setdefault(_fold(words[0]), set()).add((c.name, "ORG"))
+    return forms
+
+
+def _untagged_short_forms(
+    titled: list[Token], candidates: list[_Candidate], forms: dict[str, set[tuple[str, str]]]
 ) -> list[_Candidate]:
-    """A known person's surname the model did not tag as an actor ("Brandt" read as a work of art, "Ruiz"
-    missed): a mention of that person."""
+    """A known person's surname or organisation's first word the model did not tag as an actor ("Brandt"
+    read as a work of art, "Ruiz" missed, "Meridian said"): a mention of that actor. An organisation's word
+    must stand as a noun phrase of its own, not modify another ("Transport minister")."""
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
     found = []
     for token in titled:
         if token.i in tagged:
             continue
-        matches = by_surname.get(_fold(token.text), set())
-        if len(matches) == 1:
-            found.append(_Candidate(token.doc[token.i : token.i + 1], next(iter(matches)), "PERSON", None, True))
+        matches = forms.get(_fold(token.text), set())
+        if len(matches) != 1:
+            continue
+        name, label = next(iter(matches))
+        if label == "ORG" and (token.pos_ != "PROPN" or token.dep_ in ("compound", "amod")):
+            continue
+        found.append(_Candidate(token.doc[token.i : token.i + 1], name, label, None, True))
     return found
 
 
@@ -256,6 +282,8 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
         label = ent.label_
         if label == "ORG" and known is None and _named_in_post(span):
             label = "PERSON"
+        elif label == "PERSON" and known is None and span[-1].lower_ in ORG_WORDS:
+            label = "ORG"  # "Meridian Terminals"
         if label == "PERSON" and known is None:
             span, title = _split_title(span)
         elif known is None and (longer := _with_given_names(span)).start < span.start:
@@ -288,12 +316,9 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
         )
     # Full names seen in running text (not headlines) are what short forms link to.
     in_body = [c for c in candidates if not lines.in_heading(c.span.start_char)]
-    by_surname: dict[str, set[str]] = {}
-    for c in in_body:
-        if c.type == "PERSON" and len(c.name.split()) > 1:
-            by_surname.setdefault(_fold(c.name.split()[-1]), set()).add(c.name)
+    short_forms = _short_forms(in_body)
     body_names = {c.name for c in in_body}
-    candidates += _untagged_surnames(titled, candidates, by_surname)
+    candidates += _untagged_short_forms(titled, candidates, short_forms)
 
     actors: dict[tuple[str, str], Actor] = {}
     for c in candidates:
@@ -302,9 +327,9 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             if not role_tokens.isdisjoint(range(c.span.start, c.span.end)):
                 continue  # "State" in "Secretary of State Marco Rubio" is part of a title
             if len(name.split()) == 1 and (label == "PERSON" or len(c.span) == 1):
-                matches = by_surname.get(_fold(name), set())
-                if len(matches) == 1:
-                    name, label = next(iter(matches)), "PERSON"
+                matches = short_forms.get(_fold(name), set())
+                if len(matches) == 1 and (next(iter(matches))[1] == "PERSON" or label in ("PERSON", "ORG")):
+                    name, label = next(iter(matches))
             if lines.in_heading(c.span.start_char) and name not in body_names:
                 continue
         actor = actors.setdefault((name, label), Actor(name=name, type=label))

@@ -30,7 +30,7 @@ from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
 from .quotes import NOMINAL_CUES, Quote
 from .rebuttals import rebuttal_in
-from .speakers import CLAUSE_CUES, SpeakerResolver, is_cue, subject_of
+from .speakers import CLAUSE_CUES, SpeakerResolver, parenthetical_aside, subject_of
 
 REFUTING_WORDS = frozenset(
     """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
@@ -379,12 +379,7 @@ def self_contained(span: Span, resolver: SpeakerResolver) -> str:
     "Emeka Okonkwo has signed …"), a parenthetical attribution left out ("The agreement, she added, gives …"
     → "The agreement gives …") and unpaired quotation marks dropped. Objects and possessives stay: "him"
     and "his car" in a clause about someone else are too often not the last speaker's."""
-    aside = {
-        t.i
-        for cue in span
-        if cue.dep_ == "parataxis" and is_cue(cue) and span.start < cue.left_edge.i <= cue.right_edge.i < span.end - 1
-        for t in cue.subtree
-    }
+    aside = {t.i for cue in span for t in parenthetical_aside(cue) or () if t.i > span.start}
     parts = []
     for token in span:
         if token.i in aside:

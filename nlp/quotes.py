@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import Actor
 from .quotemarks import Quotation
 from .rebuttals import rebuttal_in
-from .speakers import CLAUSE_CUES, Speaker, SpeakerResolver, is_cue, subject_of
+from .speakers import CLAUSE_CUES, Speaker, SpeakerResolver, is_cue, parenthetical_aside, subject_of
 
 # Nouns that report a proposition someone put forward: "his claim that …", "the accusation that …".
 NOMINAL_CUES = frozenset(
@@ -274,19 +274,17 @@ def _stray_complement(cue: Token) -> Token | None:
     return None
 
 
-def _parenthetical_host(cue: Token) -> Span | None:
-    """The clause a cue is set into between commas ("The exchange, he said, had been negotiated …"), as one
-    span with the cue inside it; None when the cue is not parenthetical."""
-    host = cue.head
-    if cue.dep_ != "parataxis" or host.pos_ not in ("VERB", "AUX") or not host.left_edge.i < cue.left_edge.i:
+def _parenthetical_content(cue: Token) -> Span | None:
+    """The clause a cue is set into ("The exchange, he said, had been negotiated …"), as one span with the
+    aside inside it, or the clause before an aside that closes it; None when the cue is not set in."""
+    aside = parenthetical_aside(cue)
+    if aside is None:
         return None
-    if not (cue.left_edge.is_punct and cue.right_edge.is_punct and cue.right_edge.i < host.right_edge.i):
-        return None
-    doc = cue.doc
+    doc, host, inside = cue.doc, cue.head, {t.i for t in aside}
     start, end = host.left_edge.i, host.right_edge.i + 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
-        end -= 1
-    return doc[start:end]
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or end - 1 in inside):
+        end -= 1  # trailing punctuation, and an aside that closes the clause ("…, she said.")
+    return doc[start:end] if end - start >= 3 else None
 
 
 def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: list[Quotation]) -> list[Quote]:
@@ -305,7 +303,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 continue  # "The decision means that …": not an attribution
             if clause is not None and subject.i not in range(clause.left_edge.i, clause.right_edge.i + 1):
                 content = _complement(token if clause.head.i == token.i else clause.head, clause)
-            elif clause is None and (host := _parenthetical_host(token)) is not None:
+            elif clause is None and (host := _parenthetical_content(token)) is not None:
                 content = host  # "The agreement, she added, gives …"
             else:
                 continue

@@ -58,6 +58,7 @@ DOCUMENT_NOUNS = frozenset(
     review audit estimate tracker research""".split()
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_ASIDE_DEPS = frozenset({"nsubj", "punct", "advmod", "npadvmod", "prep"})
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})
 _DEMONYMS = {
     "american": "us",
@@ -123,6 +124,26 @@ def subject_of(cue: Token) -> Token | None:
     return None
 
 
+def parenthetical_aside(cue: Token) -> list[Token] | None:
+    """The words of a cue set into the clause it reports ("Deaths were similar, she noted, and …"): the cue,
+    its subject, its modifiers and its commas, in text order; None when the cue is not set in that way."""
+    host = cue.head
+    if cue.dep_ != "parataxis" or host.pos_ not in ("VERB", "AUX") or not is_cue(cue):
+        return None
+    aside = [cue] + [t for c in cue.children if c.dep_ in _ASIDE_DEPS for t in c.subtree]
+    aside.sort(key=lambda t: t.i)
+    if not (aside[0].is_punct and host.left_edge.i < aside[0].i):
+        return None  # an aside opens with a comma or a dash after some of the clause
+    return aside
+
+
+def _role_head(role: str) -> str:
+    """The noun a role is ("union secretary" → secretary, "Secretary of State" → secretary): a description
+    names that noun, not a word that modifies it ("the union" is not the union's secretary)."""
+    words = role.lower().split()
+    return _norm(words[words.index("of") - 1] if "of" in words[1:] else words[-1])
+
+
 def _norm(word: str) -> str:
     word = word.lower().replace("’", "'")
     return _DEMONYMS.get(word, word)
@@ -143,7 +164,7 @@ class SpeakerResolver:
                         self._actor_at[token.i] = (actor, mention.start, mention.end)
         self._quoted = sorted(quoted)
         self._roles = [
-            (actor, {_norm(w) for w in m.role.split()})
+            (actor, _role_head(m.role), {_norm(w) for w in m.role.split()})
             for actor in actors
             if actor.type == "PERSON"
             for m in actor.mentions
@@ -272,7 +293,8 @@ class SpeakerResolver:
         modifiers = {_norm(c.text) for c in head.children if c.dep_ in ("amod", "compound", "nmod", "poss")}
         matches = {
             actor.name: actor
-            for actor, role in self._roles
-            if any(all(part in role for part in h.split()) for h in heads) and modifiers <= role
+            for actor, head_word, role in self._roles
+            if any(h.split()[-1] == head_word and all(part in role for part in h.split()) for h in heads)
+            and modifiers <= role
         }
         return next(iter(matches.values())) if len(matches) == 1 else None

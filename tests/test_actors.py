@@ -90,3 +90,30 @@ def test_an_untagged_full_name_reused_by_surname_is_a_person(extractor: Extracto
     assert okonkwo.type == "PERSON" and len(okonkwo.mentions) == text.count("Okonkwo")
     assert "Okonkwo" not in actors
     assert actors["Dinamo Varna"].type == "ORG"  # a name the model tagged stays what it tagged
+
+
+def test_an_organisation_is_named_later_by_its_first_word(extractor: Extractor) -> None:
+    """The small model tags "Halvard Terminals" a person and leaves "Halvard" and "Transport" untagged; the
+    name's last word says organisation, "Halvard said" is its short form, "Transport minister" is not the
+    union's."""
+    text = (
+        "The Transport and Dock Workers' Union said the port's operator, Halvard Terminals, had offered a raise "
+        "of 3 percent. Halvard said its offer was worth 5.5 percent. Transport minister Ilse Vandaele urged "
+        "both sides to talk."
+    )
+    actors = _by_name(extractor, text)
+    halvard = actors["Halvard Terminals"]
+    assert halvard.type == "ORG"
+    assert [m.text for m in halvard.mentions] == ["Halvard Terminals", "Halvard"]
+    union = actors["Transport and Dock Workers' Union"]
+    assert [m.text for m in union.mentions] == ["Transport and Dock Workers' Union"]
+
+
+def test_a_description_names_the_head_of_a_role_not_its_modifier(extractor: Extractor) -> None:
+    """ "the union" is not "union secretary Gareth Lowe"; "the secretary" is."""
+    text = (
+        "Union secretary Gareth Lowe spoke at the gate. The union has 2,400 members. Later the secretary said "
+        "the strike would go on."
+    )
+    lowe = _by_name(extractor, text)["Gareth Lowe"]
+    assert [m.text for m in lowe.mentions] == ["Gareth Lowe", "the secretary"]

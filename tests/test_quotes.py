@@ -225,3 +225,19 @@ def test_an_organisation_by_description_and_institutional_sources(extractor: Ext
         ("the rules are legal", None, "The cabinet"),
         ("the dam had burst", None, "A video"),
     ]
+
+
+def test_an_aside_in_the_middle_of_two_clauses_reports_both(extractor: Extractor) -> None:
+    text = (
+        "Dr. Helen Abara led the study. Deaths were similar in both groups, she noted, and the trial was not "
+        "designed to show a difference in survival."
+    )
+    assert _indirect(extractor, text) == [
+        (
+            "Deaths were similar in both groups, she noted, and the trial was not designed to show a difference "
+            "in survival",
+            "Helen Abara",
+            "she",
+            "noted",
+        )
+    ]
