@@ -127,8 +127,10 @@ def subject_of(cue: Token) -> Token | None:
 def parenthetical_aside(cue: Token) -> list[Token] | None:
     """The words of a cue set into the clause it reports ("Deaths were similar, she noted, and …"): the cue,
     its subject, its modifiers and its commas, in text order; None when the cue is not set in that way."""
+    if cue.dep_ != "parataxis" or not is_cue(cue):
+        return None  # most tokens: checked before a Token for the head is made
     host = cue.head
-    if cue.dep_ != "parataxis" or host.pos_ not in ("VERB", "AUX") or not is_cue(cue):
+    if host.pos_ not in ("VERB", "AUX"):
         return None
     aside = [cue] + [t for c in cue.children if c.dep_ in _ASIDE_DEPS for t in c.subtree]
     aside.sort(key=lambda t: t.i)
