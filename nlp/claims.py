@@ -30,7 +30,7 @@ from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
 from .quotes import NOMINAL_CUES, Quote
 from .rebuttals import rebuttal_in
-from .speakers import CLAUSE_CUES, SpeakerResolver, parenthetical_aside, subject_of
+from .speakers import CLAUSE_CUES, SpeakerResolver, opens_with_that, parenthetical_aside, subject_of
 
 REFUTING_WORDS = frozenset(
     """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
@@ -264,7 +264,7 @@ def _clause_span(verb: Token) -> Span:
 def _clause(root: Token) -> bool:
     """Whether the root of a reported span heads a clause: a complement, a main clause, or a clause opened by
     "that" wherever the parser hung it."""
-    return root.dep_ in CLAUSE_DEPS or any(c.dep_ == "mark" and c.lower_ == "that" for c in root.children)
+    return root.dep_ in CLAUSE_DEPS or opens_with_that(root)
 
 
 def is_proposition(span: Span) -> bool:

@@ -18,7 +18,15 @@ from spacy.tokens import Doc, Span, Token
 from .actors import Actor
 from .quotemarks import Quotation
 from .rebuttals import rebuttal_in
-from .speakers import CLAUSE_CUES, Speaker, SpeakerResolver, is_cue, parenthetical_aside, subject_of
+from .speakers import (
+    CLAUSE_CUES,
+    Speaker,
+    SpeakerResolver,
+    is_cue,
+    opens_with_that,
+    parenthetical_aside,
+    subject_of,
+)
 
 # Nouns that report a proposition someone put forward: "his claim that …", "the accusation that …".
 NOMINAL_CUES = frozenset(
@@ -258,6 +266,10 @@ def _perfect(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
 
+def _overlaps(content: Span, spans: Sequence[Quote] | Sequence[Quotation]) -> bool:
+    return any(q.start < content.end_char and content.start_char < q.end for q in spans)
+
+
 def _stray_complement(cue: Token) -> Token | None:
     """A "that" clause the parser hung on the noun of a phrase between the cue and it ("told lawmakers
     before the vote that S" read as "the vote that S"): with "that" as its conjunction it is no relative
@@ -267,9 +279,7 @@ def _stray_complement(cue: Token) -> Token | None:
             continue
         for noun in prep.children:
             for clause in noun.children:
-                if clause.dep_ in ("acl", "relcl") and any(
-                    c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
-                ):
+                if clause.dep_ in ("acl", "relcl") and opens_with_that(clause):
                     return clause
     return None
 
@@ -313,7 +323,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             clause = next(
                 (c for c in token.children if c.dep_ in ("acl", "ccomp", "appos") and c.pos_ in ("VERB", "AUX")), None
             )
-            if clause is None or not any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+            if clause is None or not opens_with_that(clause):
                 continue
             owner = next((c for c in token.children if c.dep_ == "poss"), None)
             content = _complement(token, clause)
@@ -328,7 +338,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 content = doc[rest[0].i : token.sent.end]
             else:  # "Northwind reported a profit of $96 million, according to its filing."
                 content = doc[token.sent.start : token.i]
-                if any(q.start < content.end_char and content.start_char < q.end for q in found):
+                if _overlaps(content, found):
                     continue  # "X said that …, according to Y": X's words, already taken
             while len(content) > 1 and (content[-1].is_punct or content[-1].is_space):
                 content = content[:-1]
@@ -336,7 +346,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 content = content[1:]
         else:
             continue
-        if any(q.start < content.end_char and content.start_char < q.end for q in quotations):
+        if _overlaps(content, quotations):
             continue  # holds quotation marks: already a mixed quote
         rebuttal = rebuttal_in(content)
         if rebuttal is not None:

@@ -124,6 +124,12 @@ def subject_of(cue: Token) -> Token | None:
     return None
 
 
+def opens_with_that(clause: Token) -> bool:
+    """Whether `clause` is introduced by the conjunction "that" — a reported proposition, wherever the parser
+    hung it, and never a relative clause (whose "that" is a pronoun)."""
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+
+
 def parenthetical_aside(cue: Token) -> list[Token] | None:
     """The words of a cue set into the clause it reports ("Deaths were similar, she noted, and …"): the cue,
     its subject, its modifiers and its commas, in text order; None when the cue is not set in that way."""
@@ -279,9 +285,8 @@ class SpeakerResolver:
     def _organisation(self, head: Token) -> Actor | None:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
         Authority"); a modifier ("the state attorney general's office") makes it another body."""
-        if head.pos_ != "NOUN" or [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl")] != [
-            "the"
-        ]:
+        modifiers = [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl")]
+        if head.pos_ != "NOUN" or modifiers != ["the"]:
             return None
         word = head.lower_
         matches = {actor.name: actor for actor in self._organisations if word in actor.name.lower().split()}
