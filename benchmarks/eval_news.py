@@ -133,9 +133,11 @@ def score(text: str, gold: dict, predicted: Predicted) -> Score:
                 )
     claims = [locate(text, c["text"], where) for c in gold["claims"]]
     result.gold_claims = len(claims)
-    result.gold_claims_found = sum(
-        any(overlap(c, p) * 2 >= min(c[1] - c[0], p[1] - p[0]) for p in predicted.claims) for c in claims
-    )
+    for c in claims:
+        if any(overlap(c, p) * 2 >= min(c[1] - c[0], p[1] - p[0]) for p in predicted.claims):
+            result.gold_claims_found += 1
+        else:
+            result.misses.append(f"claim missed: {text[c[0] : c[1]][:80]!r}")
     for p in predicted.claims:
         result.claims += 1
         if any(overlap(c, p) * 2 >= min(c[1] - c[0], p[1] - p[0]) for c in claims):

@@ -28,9 +28,17 @@ from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
-from .quotes import NOMINAL_CUES, Quote
+from .quotes import NOMINAL_CUES, Quote, without_dateline
 from .rebuttals import rebuttal_in
-from .speakers import CLAUSE_CUES, SpeakerResolver, opens_with_that, parenthetical_aside, subject_of
+from .speakers import (
+    CLAUSE_CUES,
+    RELATIVE_PRONOUNS,
+    SpeakerResolver,
+    is_cue,
+    opens_with_that,
+    parenthetical_aside,
+    subject_of,
+)
 
 REFUTING_WORDS = frozenset(
     """falsely wrongly baselessly baseless debunked debunk refuted refute disproved unfounded unsubstantiated
@@ -413,29 +421,71 @@ def _asserted(
     threshold: float,
 ) -> list[Claim]:
     """Check-worthy statements the outlet makes in its own voice: sentences outside quotation marks and
-    attributions, holding no other claim, that end like a sentence and score at least `threshold`."""
-    taken = [(c.start, c.end) for c in claims] + [(q.start, q.end) for q in quotes]
+    attributions that end like a sentence and score at least `threshold` — or, in a sentence that goes on to
+    report someone, the outlet's own clause before the attribution — without a wire report's place line."""
+    taken = [(min(c.start, c.claimant_start if c.claimant_start is not None else c.start), c.end) for c in claims]
+    taken += [
+        (min(x for x in (q.start, q.speaker_start, q.cue_start) if x is not None), q.end) for q in quotes if not q.deed
+    ]
     found = []
     for sentence in doc.sents:
         text = sentence.text.strip()
         if not text.endswith((".", "!")) or resolver.in_quote(sentence.start_char):
             continue
-        if any(s < sentence.end_char and sentence.start_char < e for s, e in taken):
+        attributed = [s for s, e in taken if s < sentence.end_char and sentence.start_char < e]
+        span = _own_clause(sentence, min(attributed)) if attributed else sentence
+        if span is None:
             continue
-        if any(c in text for c in '“”"'):
+        span = without_dateline(span)
+        if any(c in span.text for c in '“”"'):
             continue
-        if not is_proposition(sentence):
+        if not is_proposition(span):
             continue
         worth = score(sentence)
         if worth < threshold:
             continue
-        end = sentence.end_char - (len(sentence.text) - len(sentence.text.rstrip()))
+        claim = span.text.strip()
+        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
         found.append(
             Claim(
-                text=text, start=sentence.start_char, end=end, framing="asserted", checkworthiness=worth, sentence=text
+                text=claim,
+                start=start,
+                end=start + len(claim),
+                framing="asserted",
+                checkworthiness=worth,
+                sentence=text,
             )
         )
     return found
+
+
+def _own_clause(sentence: Span, attribution: int) -> Span | None:
+    """The sentence's main clause before an attribution that begins at char offset `attribution` ("The
+    Treasury imposed sanctions on 31 tankers [that it said had …]", "The agreement contains no such
+    provision[, and the ministry called the video a fake]"), or None when the attribution holds the main
+    verb, the sentence has none (a noun the small model made its root) or it is a cue, or when the
+    attribution begins inside a phrase of the main clause ("between Zelensky and former U.S. President
+    [Donald Trump, who has accused …]")."""
+    root = sentence.root
+    if root.idx >= attribution or root.pos_ not in ("VERB", "AUX") or is_cue(root):
+        return None
+    tokens = [t for t in sentence if t.idx + len(t) <= attribution]
+    cut = tokens[-1].i + 1 if tokens else sentence.start
+
+    def dangling(token: Token) -> bool:
+        return (
+            token.is_punct
+            or token.is_space
+            or token.dep_ in ("cc", "mark")
+            or token.lower_ in RELATIVE_PRONOUNS
+            or (token.pos_ == "ADP" and all(c.i >= cut for c in token.children))  # ", with [one source …]"
+        )
+
+    while tokens and dangling(tokens[-1]):
+        tokens.pop()
+    if len(tokens) < 4 or any(t.head.i >= cut and not t.is_punct for t in tokens):
+        return None
+    return sentence.doc[tokens[0].i : tokens[-1].i + 1]
 
 
 def _accusation(verb: Token, resolver: SpeakerResolver, score: Callable[[Span], float]) -> Claim | None:

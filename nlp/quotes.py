@@ -22,6 +22,7 @@ from .speakers import (
     CLAUSE_CUES,
     Speaker,
     SpeakerResolver,
+    asked_aside,
     is_cue,
     opens_with_that,
     parenthetical_aside,
@@ -33,7 +34,13 @@ NOMINAL_CUES = frozenset(
     """claim assertion allegation accusation insistence contention argument suggestion statement warning
     announcement admission denial charge belief estimate finding conclusion""".split()
 )
-CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES  # lemmas that can start an indirect quote (besides "according to")
+# Cues that name something rather than report a proposition: "called the deal a gamble", "dismissed the
+# measures as illegal".
+LABEL_CUES = frozenset({"call", "brand", "label", "term", "describe", "dismiss"})
+# Cues whose content can be a gerund: "denied taking money", "admitted lying", "recalled seeing smoke".
+GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "recall", "report", "confirm"})
+# lemmas that can start an indirect quote (besides "according to")
+CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES | LABEL_CUES
 SHORT_QUOTE_WORDS = 3  # a quotation this short needs a syntactic cue, else it is a scare quote or a title
 DIRECT_OPENERS = (":", ",", "—", "–", "-", "(")
 
@@ -53,6 +60,9 @@ class Quote:
     cue_start: int | None = None
     cue_end: int | None = None
     speaker_actor: Actor | None = None
+    # A deed the speaker denied or admitted ("denied taking money out of the club") rather than a
+    # proposition they put forward: its sentence stays the outlet's own statement that they denied it.
+    deed: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -170,7 +180,11 @@ def _complement(cue: Token, first: Token) -> Span:
     tokens = sorted(child.subtree, key=lambda t: t.i)
     start, end = tokens[0].i, tokens[-1].i + 1
     doc = cue.doc
-    while start < end and (doc[start].dep_ == "mark" or doc[start].is_punct and doc[start].text not in '“"«„'):
+    while start < end and (
+        doc[start].dep_ == "mark"
+        or (doc[start].lower_ == "that" and doc[start].dep_ == "dep")  # "show that at least nine …"
+        or (doc[start].is_punct and doc[start].text not in '“"«„')
+    ):
         start += 1
     while end > start and doc[end - 1].is_punct and doc[end - 1].text not in '”"»“.?!':
         end -= 1
@@ -297,6 +311,84 @@ def _parenthetical_content(cue: Token) -> Span | None:
     return doc[start:end] if end - start >= 3 else None
 
 
+def _trailing_content(cue: Token) -> Span | None:
+    """The clause before a cue that closes the sentence with a subject of its own ("The owners have agreed
+    to sell the club, two people with knowledge of the talks said on Monday."), which the small model makes
+    a conjunct of that clause; None for a cue joined by "and" or with a complement of its own."""
+    head, doc = cue.head, cue.doc
+    if cue.dep_ != "conj" or cue.i < head.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "cc") for c in cue.children):
+        return None
+    if any(c.dep_ in ("cc", "preconj") and c.i < cue.i for c in head.children):
+        return None  # "The plant closed and workers said …"
+    if not any(c.dep_ == "nsubj" for c in cue.children) or doc[cue.left_edge.i - 1].text not in (",", "—", "–"):
+        return None
+    content = doc[head.left_edge.i : cue.left_edge.i - 1]
+    return content if len(content) >= 3 else None
+
+
+def _gerund(cue: Token) -> Token | None:
+    """The gerund a denial or an admission reports: "denied [taking money out of the club]"."""
+    if cue.lemma_.lower() not in GERUND_CUES:
+        return None
+    for child in cue.children:
+        if child.i > cue.i and child.dep_ == "xcomp" and child.tag_ == "VBG":
+            return child
+        if child.i > cue.i and child.dep_ == "dobj" and child.left_edge.tag_ == "VBG":
+            return child  # the small model also reads "cutting corners" as a noun phrase
+    return None
+
+
+def _relative_subject(cue: Token, clause: Token) -> bool:
+    """Whether the clause's subject is the relative pronoun before a cue set in a relative clause
+    ("tankers that it said had carried …"): the content is then what follows the cue."""
+    return cue.dep_ == "relcl" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("that", "which", "who") and c.i < cue.i
+        for c in clause.children
+    )
+
+
+def _label_content(cue: Token) -> Span | None:
+    """What a speaker called something, with the thing: "called [the deal a gamble]", "dismissed [the
+    measures as illegal]"; None without both."""
+    named = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    label = next((c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")), None)
+    label = label or next(  # "dismissed the report as outdated", "as" read as a clause's conjunction
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+        ),
+        None,
+    )
+    if named is None or label is None or label.i < named.i or _so_called(cue):
+        return None
+    if named.lower_ in ("that", "which", "whom"):  # "results that doctors called promising"
+        return cue.doc[label.left_edge.i : label.right_edge.i + 1]
+    return cue.doc[named.left_edge.i : label.right_edge.i + 1]
+
+
+def without_dateline(span: Span) -> Span:
+    """`span` without the place line a wire report opens with ("KYIV — ", "WASHINGTON, D.C. (Reuters) —"):
+    it is nobody's words."""
+    dash = next((t for t in span[:8] if t.text in ("—", "–")), None)
+    if dash is None:
+        return span
+    depth, place = 0, 0
+    for token in span[: dash.i - span.start]:
+        depth += (token.text == "(") - (token.text == ")")
+        if token.is_punct or token.is_space or depth > 0:
+            continue
+        if not token.is_upper:
+            return span  # "The fund — a joint venture — …": no place line
+        place += 1
+    rest = span[dash.i - span.start + 1 :]
+    while len(rest) > 1 and rest[0].is_space:
+        rest = rest[1:]
+    return rest if place else span
+
+
 def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: list[Quotation]) -> list[Quote]:
     """Reported clauses without quotation marks: "X said that …", "according to X, …"."""
     found: list[Quote] = []
@@ -304,19 +396,40 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         lemma = token.lemma_.lower()
         if lemma not in CUE_WORDS and token.lower_ != "according":
             continue  # most words: nothing below can start here
+        deed = False
         if token.i in used or resolver.in_quote(token.idx):
             continue
         if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)):
-            clause = next((c for c in token.children if c.dep_ == "ccomp"), None) or _stray_complement(token)
+            asked = asked_aside(token)  # "X, asked about …, said S": the clause is S
+            gerund = _gerund(token)
+            clause = (
+                next((c for c in token.children if c.dep_ == "ccomp" and c != asked), None)
+                or _stray_complement(token)
+                or gerund
+            )
             subject = subject_of(token)
             if subject is None or not resolver.is_source(subject):
                 continue  # "The decision means that …": not an attribution
-            if clause is not None and subject.i not in range(clause.left_edge.i, clause.right_edge.i + 1):
+            if clause is not None and _relative_subject(token, clause):
+                content = doc[token.i + 1 : clause.right_edge.i + 1]  # "tankers that it said [had carried …]"
+            elif clause is not None and subject.i not in range(clause.left_edge.i, clause.right_edge.i + 1):
                 content = _complement(token if clause.head.i == token.i else clause.head, clause)
             elif clause is None and (host := _parenthetical_content(token)) is not None:
                 content = host  # "The agreement, she added, gives …"
+            elif clause is None and (host := _trailing_content(token)) is not None:
+                content = host  # "The owners have agreed to sell, two people … said."
             else:
                 continue
+            deed = clause is not None and clause == gerund
+            if deed and clause.dep_ == "dobj":  # "denied [cutting corners] on the bridge": the rest is the deed's
+                content = doc[clause.left_edge.i : token.right_edge.i + 1]
+            cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
+        elif lemma in LABEL_CUES and is_cue(token):
+            label = _label_content(token)
+            subject = subject_of(token)
+            if label is None or subject is None or not resolver.is_source(subject):
+                continue
+            content = label
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
         elif lemma in NOMINAL_CUES and token.pos_ == "NOUN":
             # "the senator's claim that S", "his accusation that S", "the allegation that S"
@@ -346,14 +459,17 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 content = content[1:]
         else:
             continue
+        content = without_dateline(content)
+        while len(content) > 1 and (content[-1].is_space or content[-1].is_punct and content[-1].text not in '”"»“'):
+            content = content[:-1]
         if _overlaps(content, quotations):
             continue  # holds quotation marks: already a mixed quote
         rebuttal = rebuttal_in(content)
         if rebuttal is not None:
             content = doc[content.start : rebuttal.start]  # the outlet's rebuttal is not the speaker's words
-        if len(content) < 3:
-            continue
-        quote = Quote(content.text, content.start_char, content.end_char, "indirect")
+        if len(content) < 3 or any(q.start == content.start_char and q.end == content.end_char for q in found):
+            continue  # "confirmed in a statement that S": S once, with the verb's speaker
+        quote = Quote(content.text, content.start_char, content.end_char, "indirect", deed=deed)
         _attribute(quote, resolver.speaker(cue.subject) if cue.subject is not None else None, cue)
         found.append(quote)
     return found

@@ -58,6 +58,8 @@ DOCUMENT_NOUNS = frozenset(
     review audit estimate tracker research""".split()
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# Verbs of being asked, set between a speaker and the cue: "X, asked about the price, said …".
+ASKING = frozenset({"ask", "press", "question", "quiz", "challenge"})
 _ASIDE_DEPS = frozenset({"nsubj", "punct", "advmod", "npadvmod", "prep"})
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})
 _DEMONYMS = {
@@ -114,6 +116,9 @@ def subject_of(cue: Token) -> Token | None:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return objects[0]
+        asked = asked_aside(cue)
+        if asked is not None:
+            return next(c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass"))
         if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and cue.head.i != cue.i:
             participle = cue.dep_ == "advcl" and cue.tag_ == "VBG"
             cue = cue.head
@@ -121,6 +126,21 @@ def subject_of(cue: Token) -> Token | None:
                 cue = cue.head  # "X claimed that S, telling reporters …": the participle is X's, not S's
             continue
         return None
+    return None
+
+
+def asked_aside(cue: Token) -> Token | None:
+    """The "asked" of "X, asked about the price, said …": the small model makes X the subject of "asked"
+    and "asked" a clause of the cue, which is left with no subject of its own."""
+    for child in cue.children:
+        if (
+            child.i < cue.i
+            and child.dep_ in ("ccomp", "advcl", "conj")
+            and child.lemma_.lower() in ASKING
+            and child.tag_ in ("VBN", "VBD")
+            and any(c.dep_ in ("nsubj", "nsubjpass") and c.i < child.i for c in child.children)
+        ):
+            return child
     return None
 
 
@@ -180,11 +200,15 @@ class SpeakerResolver:
         ]
         self._organisations = [actor for actor in actors if actor.type == "ORG"]
         self._antecedents: list[tuple[int, Actor]] = []  # (char offset, person) in text order
+        self._organisation_subjects: list[tuple[int, Actor]] = []  # (token index, organisation) in text order
         for token in doc:
             found = self._actor_at.get(token.i)
-            if found and found[0].type == "PERSON" and not self.in_quote(token.idx):
+            if found and found[0].type in ("PERSON", "ORG") and not self.in_quote(token.idx):
                 if token.dep_ in ("nsubj", "nsubjpass") or token.head.dep_ == "nsubj":
-                    self._antecedents.append((token.idx, found[0]))
+                    if found[0].type == "PERSON":
+                        self._antecedents.append((token.idx, found[0]))
+                    else:
+                        self._organisation_subjects.append((token.i, found[0]))
 
     def add_description_mentions(self) -> None:
         """Add 'the former U.S. president' as a mention of Donald Trump where the article makes it clear."""
@@ -231,13 +255,15 @@ class SpeakerResolver:
         if subject.lower_ in PRONOUNS:
             before = [actor for offset, actor in self._antecedents if offset < subject.idx]
             return Speaker(subject.text, subject.idx, subject.idx + len(subject), before[-1] if before else None)
+        if subject.lower_ == "it":
+            return Speaker(subject.text, subject.idx, subject.idx + len(subject), self._organisation_before(subject))
         found = self.actor_of(subject)
         if found is not None and found[0].type != "NORP":
             actor, start, end = found
             return Speaker(self.text[start:end], start, end, actor)
         phrase = self.noun_phrase(subject)
         actor = (
-            self._appositive_person(subject)
+            self._appositive(subject)
             or self._description(subject)
             or self._organisation(subject)
             or self._issuer(subject)
@@ -262,24 +288,38 @@ class SpeakerResolver:
             start += 1
         return self.doc[start:end]
 
-    def _appositive_person(self, head: Token) -> Actor | None:
+    def _organisation_before(self, pronoun: Token) -> Actor | None:
+        """'it' → the organisation that is the subject of this sentence or the one before ("The Treasury
+        imposed sanctions on tankers that it said …", "Northwind rejected the claim. It said …")."""
+        sentence = pronoun.sent
+        start = self.doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+        found = [actor for i, actor in self._organisation_subjects if start <= i < pronoun.i]
+        return found[-1] if found else None
+
+    def _appositive(self, head: Token) -> Actor | None:
+        """'Its chair, Colette Barnes, …', 'One of the companies named, Aegean Star Maritime, …' → the person
+        or organisation in apposition."""
         for child in head.children:
             if child.dep_ == "appos":
                 found = self.actor_of(child)
-                if found and found[0].type == "PERSON":
+                if found and found[0].type in ("PERSON", "ORG"):
                     return found[0]
         return None
 
     def _issuer(self, head: Token) -> Actor | None:
-        """'the survey by Marlow College', 'a statement from the Kremlin' → who issued the document."""
-        if head.lemma_.lower() not in DOCUMENT_NOUNS:
-            return None
-        for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
-                for noun in prep.children:
-                    found = self.actor_of(noun)
-                    if noun.dep_ == "pobj" and found and found[0].type in ("PERSON", "ORG", "GPE"):
-                        return found[0]
+        """'the survey by Marlow College', 'a statement from the Kremlin', 'data compiled by Kpler' → who
+        issued the document."""
+        if head.lemma_.lower() not in DOCUMENT_NOUNS and head.lower_ not in DOCUMENT_NOUNS:
+            return None  # "data" has the lemma "datum"
+        preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")]
+        preps += [
+            a for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN" for a in c.children if a.dep_ == "agent"
+        ]
+        for prep in preps:
+            for noun in prep.children:
+                found = self.actor_of(noun)
+                if noun.dep_ == "pobj" and found and found[0].type in ("PERSON", "ORG", "GPE"):
+                    return found[0]
         return None
 
     def _organisation(self, head: Token) -> Actor | None:

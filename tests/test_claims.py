@@ -205,3 +205,31 @@ def test_a_next_sentence_saying_no_such_thing_exists_refutes_the_claim(bare_extr
     assert [(c.text, c.framing) for c in claims if "power plants" in c.text] == [
         ("Ukraine would hand its power plants to American firms", "refuted")
     ]
+
+
+def test_the_outlets_clause_before_an_attribution_is_its_claim(bare_extractor: Extractor) -> None:
+    """A sentence that goes on to report someone keeps the outlet's own clause before it; a wire report's
+    place line is not part of any claim."""
+    text = (
+        "The Civil Aviation Authority fined nine airlines that it said had overbooked flights last summer.\n"
+        "OSLO — Norway's central bank raised its main interest rate to 4.5 percent on Thursday.\n"
+        "The ferry operator Nordlink cut 300 jobs in 2024, and its chief executive called the cuts painful.\n"
+    )
+    claims = bare_extractor.extract(text).claims
+    assert [(c.text, c.framing) for c in claims] == [
+        ("The Civil Aviation Authority fined nine airlines", "asserted"),
+        ("had overbooked flights last summer", "reported"),
+        ("Norway's central bank raised its main interest rate to 4.5 percent on Thursday.", "asserted"),
+        ("The ferry operator Nordlink cut 300 jobs in 2024", "asserted"),
+    ]
+    assert all(text[c.start : c.end] == c.text for c in claims)
+
+
+def test_an_attribution_inside_a_phrase_leaves_the_sentence_whole(bare_extractor: Extractor) -> None:
+    """The clause before "Donald Trump, who has accused …" would end inside a noun phrase: no claim is cut
+    from it, as no claim was made of it before."""
+    text = (
+        "The talks are taking place amid sharp words between Zelensky and former U.S. President Donald "
+        "Trump, who has accused Kyiv of starting the war."
+    )
+    assert [c.framing for c in bare_extractor.extract(text).claims] == ["reported"]

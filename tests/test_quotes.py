@@ -241,3 +241,71 @@ def test_an_aside_in_the_middle_of_two_clauses_reports_both(extractor: Extractor
             "noted",
         )
     ]
+
+
+def test_a_cue_closing_the_sentence_reports_the_clause_before_it(extractor: Extractor) -> None:
+    """The small model makes "said" a conjunct of the clause it reports; the place line is nobody's words.
+    A cue joined by "and" is a statement of its own."""
+    text = (
+        "BRUSSELS — The bloc has agreed to extend its gas price cap until March, three diplomats involved in "
+        "the talks said on Tuesday.\nThe plant closed in May, and workers said nothing about it.\n"
+    )
+    assert _indirect(extractor, text) == [
+        ("The bloc has agreed to extend its gas price cap until March", None, "three diplomats", "said")
+    ]
+
+
+def test_asked_between_the_speaker_and_the_cue(extractor: Extractor) -> None:
+    """The small model makes the speaker the subject of "asked" and "asked" a clause of the cue."""
+    text = (
+        "Coach Rui Almeida, asked about the defeat after the match, said his players had run out of energy.\n"
+        "Dunmore's finance director, Paul Greer, asked about the shortfall at a council meeting, said the city "
+        "had overspent on roads.\n"
+    )
+    assert _indirect(extractor, text) == [
+        ("his players had run out of energy", "Rui Almeida", "Rui Almeida", "said"),
+        ("the city had overspent on roads", "Paul Greer", "Dunmore's finance director", "said"),
+    ]
+
+
+def test_what_a_speaker_called_something_is_attributed(extractor: Extractor) -> None:
+    text = (
+        "The opposition leader, Tomas Brandt, called the budget a fraud. The finance ministry dismissed the "
+        "report as outdated."
+    )
+    assert _indirect(extractor, text) == [
+        ("the budget a fraud", "Tomas Brandt", "The opposition leader", "called"),
+        ("the report as outdated", None, "The finance ministry", "dismissed"),
+    ]
+
+
+def test_a_denied_deed_is_attributed(extractor: Extractor) -> None:
+    """Both readings of the small model: a gerund clause, and a gerund inside a noun phrase."""
+    text = (
+        "Brightwell Construction denied cutting corners on the bridge.\n"
+        "The contractor, Brightwell Construction, denied cutting corners on the bridge.\n"
+    )
+    quotes = extractor.extract(text).quotes
+    assert [(q.text, q.speaker, q.cue, q.deed) for q in quotes] == [
+        ("cutting corners on the bridge", "Brightwell Construction", "denied", True)
+    ] * 2
+
+
+def test_a_cue_in_a_relative_clause_and_it_as_an_organisation(extractor: Extractor) -> None:
+    """ "airlines that it said had overbooked …": the words after the cue; "it" is the organisation that is
+    the subject of the sentence."""
+    text = "The Civil Aviation Authority fined nine airlines that it said had overbooked flights last summer."
+    assert _indirect(extractor, text) == [
+        ("had overbooked flights last summer", "Civil Aviation Authority", "it", "said")
+    ]
+
+
+def test_figures_compiled_by_an_organisation_are_its_words(extractor: Extractor) -> None:
+    text = "Figures compiled by the Harlow Institute show that exports fell by a third."
+    assert _indirect(extractor, text) == [("exports fell by a third", "Harlow Institute", "Figures", "show")]
+
+
+def test_a_clause_reported_by_a_verb_and_a_noun_is_one_quote(extractor: Extractor) -> None:
+    """ "confirmed in a statement that S": the parser can hang S on "statement" as well as on the verb."""
+    text = "Harbour City confirmed in a statement that it had sold the stadium to the city."
+    assert [q.text for q in extractor.extract(text).quotes] == ["it had sold the stadium to the city"]
