@@ -16,6 +16,10 @@ Measures:
   covers (overlap of at least half the gold content); the speaker of those found is scored as above.
 - **verifiable share of claims**: an extracted claim is verifiable when it overlaps a gold claim by at
   least half of the shorter span; anything else (a `not_claims` span or nothing annotated) counts against.
+  Claim recall is printed beside it.
+- **framing and claimant accuracy on found claims**: for each gold claim found, the extracted claim that
+  overlaps it most; right when its framing (asserted, reported, refuted) and its claimant's canonical name
+  (None for no named claimant) equal the gold ones. The baseline does not frame claims (n/a).
 
 Baseline: what a plain spaCy script does — a quotation's speaker is the nearest PERSON or ORG entity in its
 sentence (else the previous one), indirect speech is `say` with a clausal complement, and every sentence
@@ -75,6 +79,7 @@ class Predicted:
 
     quotes: list[tuple[list[tuple[int, int]], tuple[int, int], str | None, str | None]] = field(default_factory=list)
     claims: list[tuple[int, int]] = field(default_factory=list)
+    framings: dict[tuple[int, int], tuple[str, str | None]] = field(default_factory=dict)  # claim → framing, claimant
 
 
 @dataclass
@@ -89,6 +94,9 @@ class Score:
     verifiable: int = 0
     gold_claims: int = 0
     gold_claims_found: int = 0
+    framed: int = 0  # found gold claims whose framing the system gives
+    framing_right: int = 0
+    claimant_right: int = 0
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
@@ -133,11 +141,23 @@ def score(text: str, gold: dict, predicted: Predicted) -> Score:
                 )
     claims = [locate(text, c["text"], where) for c in gold["claims"]]
     result.gold_claims = len(claims)
-    for c in claims:
-        if any(overlap(c, p) * 2 >= min(c[1] - c[0], p[1] - p[0]) for p in predicted.claims):
-            result.gold_claims_found += 1
-        else:
+    for c, g in zip(claims, gold["claims"]):
+        hits = [p for p in predicted.claims if overlap(c, p) * 2 >= min(c[1] - c[0], p[1] - p[0])]
+        if not hits:
             result.misses.append(f"claim missed: {text[c[0] : c[1]][:80]!r}")
+            continue
+        result.gold_claims_found += 1
+        best = max(hits, key=lambda p: jaccard(c, p))
+        if best not in predicted.framings:
+            continue
+        framing, claimant = predicted.framings[best]
+        result.framed += 1
+        result.framing_right += framing == g["framing"]
+        result.claimant_right += claimant == g["claimant"]
+        if (framing, claimant) != (g["framing"], g["claimant"]):
+            result.misses.append(
+                f"claim {g['text'][:40]!r}: got {framing}/{claimant!r}, gold {g['framing']}/{g['claimant']!r}"
+            )
     for p in predicted.claims:
         result.claims += 1
         if any(overlap(c, p) * 2 >= min(c[1] - c[0], p[1] - p[0]) for c in claims):
@@ -158,6 +178,7 @@ def ours(extractor, embedder: Embedder | None, text: str) -> Predicted:  # type:
         predicted.quotes.append((list(q.quoted), (q.start, q.end), q.speaker, q.speaker_text))
     for c in out.claims:
         predicted.claims.append((c.start, c.end))
+        predicted.framings[(c.start, c.end)] = (c.framing, c.claimant)
         if c.framing != "asserted" and c.claimant_text:  # accusations are attributions too
             predicted.quotes.append(([], (c.start, c.end), c.claimant, c.claimant_text))
     return predicted
@@ -213,7 +234,9 @@ def report(label: str, total: Score) -> None:
         f"indirect recall {ratio(total.indirect_found, total.indirect_gold):16} "
         f"indirect speaker {ratio(total.indirect_speaker_right, total.indirect_found):16} "
         f"verifiable claims {ratio(total.verifiable, total.claims):16} "
-        f"claim recall {ratio(total.gold_claims_found, total.gold_claims)}"
+        f"claim recall {ratio(total.gold_claims_found, total.gold_claims):16} "
+        f"framing {ratio(total.framing_right, total.framed):16} "
+        f"claimant {ratio(total.claimant_right, total.framed)}"
     )
 
 

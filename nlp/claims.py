@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from lemminflect import getInflection
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -28,7 +29,7 @@ from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
-from .quotes import NOMINAL_CUES, Quote, without_dateline
+from .quotes import NOMINAL_CUES, Quote
 from .rebuttals import rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
@@ -53,6 +54,10 @@ REFUTING_PHRASES = (
     "widely debunked",
     "without providing evidence",
     "has been disproven",
+    "is false",
+    "was false",
+    "are false",
+    "were false",
 )
 VERB_CLASSES = {
     "start": {"start", "begin", "launch", "provoke", "initiate", "unleash", "trigger", "instigate", "cause", "ignite"},
@@ -66,39 +71,9 @@ MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "c
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
 FORECASTS = frozenset({"expect", "set", "likely", "due", "plan", "intend", "hope", "want"})
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
-IRREGULAR_PAST = {
-    "begin": "began",
-    "be": "was",
-    "have": "had",
-    "do": "did",
-    "go": "went",
-    "make": "made",
-    "take": "took",
-    "give": "gave",
-    "sell": "sold",
-    "steal": "stole",
-    "lie": "lied",
-    "run": "ran",
-    "send": "sent",
-    "bring": "brought",
-    "buy": "bought",
-    "fight": "fought",
-    "win": "won",
-    "lose": "lost",
-    "hide": "hid",
-    "break": "broke",
-    "tell": "told",
-    "say": "said",
-    "pay": "paid",
-    "leave": "left",
-    "keep": "kept",
-    "lead": "led",
-    "spread": "spread",
-    "set": "set",
-    "put": "put",
-    "shoot": "shot",
-    "seize": "seized",
-}
+# Verbs whose first past form in lemminflect is another sense than an accusation's ("lay" for "lie",
+# "bade" for "bid").
+ACCUSATION_PAST = {"lie": "lied", "bid": "bid"}
 
 
 @dataclass
@@ -139,16 +114,12 @@ class Claim:
 
 
 def past_tense(verb: str) -> str:
-    """English simple past of a verb lemma, for rewriting 'accused X of starting' as 'X started'."""
-    if verb in IRREGULAR_PAST:
-        return IRREGULAR_PAST[verb]
-    if verb.endswith("e"):
-        return verb + "d"
-    if verb.endswith("y") and len(verb) > 1 and verb[-2] not in "aeiou":
-        return verb[:-1] + "ied"
-    if len(verb) <= 4 and len(verb) >= 3 and verb[-1] in "bdgmnpt" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
-        return verb + verb[-1] + "ed"
-    return verb + "ed"
+    """English simple past of a verb lemma, for rewriting 'accused X of starting' as 'X started'; lemminflect's
+    lexicon holds the irregular ones ("mislead" → "misled", "withhold" → "withheld") and its rules the rest."""
+    if verb in ACCUSATION_PAST:
+        return ACCUSATION_PAST[verb]
+    forms = getInflection(verb, tag="VBD")
+    return forms[0] if forms else verb + "ed"
 
 
 def _class_of(lemma: str, classes: Mapping[str, set[str]]) -> str | None:
@@ -227,13 +198,20 @@ def _proposition_subject(verb: Token) -> Token | None:
     return None
 
 
-def _refuted(sentence: Span, exclude: tuple[int, int] | None = None) -> bool:
+def _refuted(sentence: Span, exclude: tuple[int, int] | None = None, act: Token | None = None) -> bool:
+    """Whether the sentence says the claim is false, in words outside the claim (`exclude`, char offsets)
+    and other than the speaker's own act (`act`: "rejected" in "The ministry rejected the criticism,
+    saying …" is the ministry refuting someone else)."""
     if rebuttal_in(sentence) is not None:
         return True  # "…, a figure that the aid tracker does not support"
-    text = sentence.text.lower()
-    words = {t.lower_ for t in sentence if exclude is None or not (exclude[0] <= t.idx < exclude[1])}
-    if words & REFUTING_WORDS:
+    outside = [
+        t.lower_
+        for t in sentence
+        if (exclude is None or not (exclude[0] <= t.idx < exclude[1])) and (act is None or t.i != act.i)
+    ]
+    if set(outside) & REFUTING_WORDS:
         return True
+    text = " ".join(outside)
     return any(phrase in text for phrase in REFUTING_PHRASES)
 
 
@@ -343,7 +321,8 @@ def extract_claims(
         if not is_proposition(span):
             continue
         sentence = cue[0].sent
-        refuted = _refuted(sentence, (quote.start, quote.end)) or _next_sentence_refutes(sentence)
+        act = cue[0].head if cue[0].dep_ in ("advcl", "conj", "xcomp") else None  # "rejected …, saying"
+        refuted = _refuted(sentence, (quote.start, quote.end), act) or _next_sentence_refutes(sentence)
         claims.append(
             Claim(
                 text=quote.text.strip(' “”"«»„'),
@@ -422,7 +401,7 @@ def _asserted(
 ) -> list[Claim]:
     """Check-worthy statements the outlet makes in its own voice: sentences outside quotation marks and
     attributions that end like a sentence and score at least `threshold` — or, in a sentence that goes on to
-    report someone, the outlet's own clause before the attribution — without a wire report's place line."""
+    report someone, the outlet's own clause before the attribution."""
     taken = [(min(c.start, c.claimant_start if c.claimant_start is not None else c.start), c.end) for c in claims]
     taken += [
         (min(x for x in (q.start, q.speaker_start, q.cue_start) if x is not None), q.end) for q in quotes if not q.deed
@@ -436,7 +415,6 @@ def _asserted(
         span = _own_clause(sentence, min(attributed)) if attributed else sentence
         if span is None:
             continue
-        span = without_dateline(span)
         if any(c in span.text for c in '“”"'):
             continue
         if not is_proposition(span):

@@ -65,13 +65,38 @@ def use_numpy_blas(nlp: Language) -> None:
 
 @Language.component("claimwatch_line_breaks")
 def _line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines and paragraphs without final punctuation stay apart."""
-    after_break = False
+    """A line break ends a sentence: headlines and paragraphs without final punctuation stay apart. The
+    place line a wire report opens a paragraph with ("KYIV — ") ends one too: the small model otherwise
+    hangs the lede on the place name ("chosen" a clause of "KYIV", not of the "said" that reports it)."""
+    after_break = True
     for token in doc:
         if after_break:
-            token.is_sent_start = True
+            if token.i:
+                token.is_sent_start = True
+            dash = _dateline_dash(doc, token.i)
+            if dash is not None and dash + 1 < len(doc):
+                doc[dash + 1].is_sent_start = True
         after_break = "\n" in token.text or "\n" in token.whitespace_
     return doc
+
+
+def _dateline_dash(doc: Doc, start: int) -> int | None:
+    """The index of the dash that closes a place line at `start` ("WASHINGTON, D.C. (Reuters) —") or a live
+    page's time stamp ("08:25 —"): capitals or a time, punctuation and a bracketed agency before a dash,
+    within eight tokens."""
+    depth, place = 0, False
+    for token in doc[start : start + 8]:
+        if token.text in ("—", "–"):
+            return token.i if place else None
+        if "\n" in token.text:
+            return None
+        depth += (token.text == "(") - (token.text == ")")
+        if token.is_punct or token.is_space or depth > 0:
+            continue
+        if not (token.is_upper or token.text.replace(":", "").isdigit()):  # a live page's "08:25 —" too
+            return None
+        place = True
+    return None
 
 
 def model_version(nlp: Language) -> str:

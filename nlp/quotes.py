@@ -34,13 +34,13 @@ NOMINAL_CUES = frozenset(
     """claim assertion allegation accusation insistence contention argument suggestion statement warning
     announcement admission denial charge belief estimate finding conclusion""".split()
 )
-# Cues that name something rather than report a proposition: "called the deal a gamble", "dismissed the
-# measures as illegal".
-LABEL_CUES = frozenset({"call", "brand", "label", "term", "describe", "dismiss"})
+# Cues whose content is their object and what they said of it or asked of it, not a proposition: "called
+# the deal a gamble", "dismissed the measures as illegal", "urged both sides to return to the table".
+OBJECT_CUES = frozenset({"call", "brand", "label", "term", "describe", "dismiss", "urge"})
 # Cues whose content can be a gerund: "denied taking money", "admitted lying", "recalled seeing smoke".
 GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "recall", "report", "confirm"})
 # lemmas that can start an indirect quote (besides "according to")
-CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES | LABEL_CUES
+CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES | OBJECT_CUES
 SHORT_QUOTE_WORDS = 3  # a quotation this short needs a syntactic cue, else it is a scare quote or a title
 DIRECT_OPENERS = (":", ",", "—", "–", "-", "(")
 
@@ -106,14 +106,19 @@ def _according_to(sentence: Span, skip: range) -> _Cue | None:
     return None
 
 
-def _cue_for(doc: Doc, outer: Span) -> _Cue | None:
+def _cue_for(doc: Doc, outer: Span, resolver: SpeakerResolver) -> _Cue | None:
     inside = range(outer.start, outer.end)
     roots = [t for t in outer if t.head.i not in inside or t.head.i == t.i]
-    # The quotation is the cue's complement: "X said “…”", "called it a “…”". A cue with no subject of its
-    # own ("the importance of maintaining a “…”") gives way to a higher one that has one.
+    # The quotation is the cue's complement: "X said “…”", "called it a “…”". A cue whose subject is no
+    # source ("X said the first investments showed that … “…”") or that has none ("the importance of
+    # maintaining a “…”") gives way to a higher one whose subject is.
     governing = [a for root in roots for a in root.ancestors if a.i not in inside and is_cue(a)]
     if governing:
-        cue = next((a for a in governing if subject_of(a) is not None), governing[0])
+        subjects = [(a, subject_of(a)) for a in governing]
+        cue = next(
+            (a for a, s in subjects if s is not None and resolver.is_source(s)),
+            next((a for a, s in subjects if s is not None), governing[0]),
+        )
         return _Cue(cue.text, cue.idx, cue.idx + len(cue), subject_of(cue), cue, True)
     for token in outer:  # the parser hung the attribution inside the quote: "“…,” he said"
         for child in token.children:
@@ -210,7 +215,7 @@ def extract_quotes(doc: Doc, quotations: Sequence[Quotation], resolver: SpeakerR
         outer = _tokens(doc, quotation.outer_start, quotation.outer_end)
         if outer is None or len(outer) == 0:
             continue
-        cue = _label_cue(doc, quotation, resolver) or _cue_for(doc, outer)
+        cue = _label_cue(doc, quotation, resolver) or _cue_for(doc, outer, resolver)
         if cue is not None and cue.token is not None and _so_called(cue.token):
             cue = None  # "so-called “peace plans”": scare quotes, not speech
         words = len(text[quotation.start : quotation.end].split())
@@ -328,6 +333,16 @@ def _trailing_content(cue: Token) -> Span | None:
     return content if len(content) >= 3 else None
 
 
+def _agent(noun: Token) -> Token | None:
+    """Who made a claim the noun names: "a claim [shared by several landlords] that …"."""
+    for participle in noun.children:
+        if participle.dep_ == "acl" and participle.tag_ == "VBN":
+            for agent in participle.children:
+                if agent.dep_ == "agent":
+                    return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def _gerund(cue: Token) -> Token | None:
     """The gerund a denial or an admission reports: "denied [taking money out of the club]"."""
     if cue.lemma_.lower() not in GERUND_CUES:
@@ -349,44 +364,26 @@ def _relative_subject(cue: Token, clause: Token) -> bool:
     )
 
 
-def _label_content(cue: Token) -> Span | None:
-    """What a speaker called something, with the thing: "called [the deal a gamble]", "dismissed [the
-    measures as illegal]"; None without both."""
+def _object_content(cue: Token) -> Span | None:
+    """What a speaker called something or asked of someone, with its object: "called [the deal a gamble]",
+    "dismissed [the measures as illegal]", "urged [both sides to return to the table]"; None without both."""
     named = next((c for c in cue.children if c.dep_ == "dobj"), None)
-    label = next((c for c in cue.children if c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ == "as")), None)
-    label = label or next(  # "dismissed the report as outdated", "as" read as a clause's conjunction
+    said = next(
         (
             c
             for c in cue.children
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+            if c.dep_ == "oprd"
+            or (c.dep_ == "prep" and c.lower_ == "as")
+            or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children))  # "as outdated"
+            or (c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
         ),
         None,
     )
-    if named is None or label is None or label.i < named.i or _so_called(cue):
+    if named is None or said is None or said.i < named.i or _so_called(cue):
         return None
     if named.lower_ in ("that", "which", "whom"):  # "results that doctors called promising"
-        return cue.doc[label.left_edge.i : label.right_edge.i + 1]
-    return cue.doc[named.left_edge.i : label.right_edge.i + 1]
-
-
-def without_dateline(span: Span) -> Span:
-    """`span` without the place line a wire report opens with ("KYIV — ", "WASHINGTON, D.C. (Reuters) —"):
-    it is nobody's words."""
-    dash = next((t for t in span[:8] if t.text in ("—", "–")), None)
-    if dash is None:
-        return span
-    depth, place = 0, 0
-    for token in span[: dash.i - span.start]:
-        depth += (token.text == "(") - (token.text == ")")
-        if token.is_punct or token.is_space or depth > 0:
-            continue
-        if not token.is_upper:
-            return span  # "The fund — a joint venture — …": no place line
-        place += 1
-    rest = span[dash.i - span.start + 1 :]
-    while len(rest) > 1 and rest[0].is_space:
-        rest = rest[1:]
-    return rest if place else span
+        return cue.doc[said.left_edge.i : said.right_edge.i + 1]
+    return cue.doc[named.left_edge.i : said.right_edge.i + 1]
 
 
 def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: list[Quotation]) -> list[Quote]:
@@ -424,21 +421,22 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             if deed and clause.dep_ == "dobj":  # "denied [cutting corners] on the bridge": the rest is the deed's
                 content = doc[clause.left_edge.i : token.right_edge.i + 1]
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
-        elif lemma in LABEL_CUES and is_cue(token):
-            label = _label_content(token)
+        elif lemma in OBJECT_CUES and is_cue(token):
+            said_of = _object_content(token)
             subject = subject_of(token)
-            if label is None or subject is None or not resolver.is_source(subject):
+            if said_of is None or subject is None or not resolver.is_source(subject):
                 continue
-            content = label
+            content = said_of
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
         elif lemma in NOMINAL_CUES and token.pos_ == "NOUN":
-            # "the senator's claim that S", "his accusation that S", "the allegation that S"
+            # "the senator's claim that S", "his accusation that S", "a claim shared by X that S" (a clause
+            # opened by "that" however the small model labels it: acl, relcl, even an adjective's "double")
             clause = next(
-                (c for c in token.children if c.dep_ in ("acl", "ccomp", "appos") and c.pos_ in ("VERB", "AUX")), None
+                (c for c in token.children if c.dep_ in ("acl", "relcl", "ccomp", "appos") and opens_with_that(c)), None
             )
-            if clause is None or not opens_with_that(clause):
+            if clause is None:
                 continue
-            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            owner = next((c for c in token.children if c.dep_ == "poss"), None) or _agent(token)
             content = _complement(token, clause)
             cue = _Cue(token.text, token.idx, token.idx + len(token), owner, token, True)
         elif token.lower_ == "according" and token.i not in used:
@@ -459,7 +457,6 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 content = content[1:]
         else:
             continue
-        content = without_dateline(content)
         while len(content) > 1 and (content[-1].is_space or content[-1].is_punct and content[-1].text not in '”"»“'):
             content = content[:-1]
         if _overlaps(content, quotations):

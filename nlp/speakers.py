@@ -57,6 +57,11 @@ DOCUMENT_NOUNS = frozenset(
     """report study survey poll data figure statistic record document filing memo letter statement release analysis
     review audit estimate tracker research""".split()
 )
+# Words for a kind of organisation that an article calls a named one by after naming it ("the company").
+ORGANISATION_KINDS = frozenset(
+    """company firm group utility club carrier operator airline bank lender insurer maker manufacturer
+    retailer contractor developer producer department agency""".split()
+)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # Verbs of being asked, set between a speaker and the cue: "X, asked about the price, said …".
 ASKING = frozenset({"ask", "press", "question", "quiz", "challenge"})
@@ -289,8 +294,8 @@ class SpeakerResolver:
         return self.doc[start:end]
 
     def _organisation_before(self, pronoun: Token) -> Actor | None:
-        """'it' → the organisation that is the subject of this sentence or the one before ("The Treasury
-        imposed sanctions on tankers that it said …", "Northwind rejected the claim. It said …")."""
+        """'it', 'the company' → the organisation that is the subject of this sentence or the one before ("The
+        Treasury imposed sanctions on tankers that it said …", "Northwind rejected the claim. It said …")."""
         sentence = pronoun.sent
         start = self.doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
         found = [actor for i, actor in self._organisation_subjects if start <= i < pronoun.i]
@@ -316,21 +321,27 @@ class SpeakerResolver:
             a for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN" for a in c.children if a.dep_ == "agent"
         ]
         for prep in preps:
-            for noun in prep.children:
-                found = self.actor_of(noun)
-                if noun.dep_ == "pobj" and found and found[0].type in ("PERSON", "ORG", "GPE"):
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            for noun in objects + [a for o in objects for a in o.children if a.dep_ == "appos"]:
+                found = self.actor_of(noun)  # "by Kpler", "by the consultancy Ardent Metrics"
+                if found and found[0].type in ("PERSON", "ORG", "GPE"):
                     return found[0]
         return None
 
     def _organisation(self, head: Token) -> Actor | None:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
-        Authority"); a modifier ("the state attorney general's office") makes it another body."""
+        Authority"); else a word for a kind of organisation ("the company", "the department") → the
+        organisation that is the subject of this sentence or the one before ("Pacific Ridge Electric rejected
+        the conclusion. The company said …"). A modifier ("the state attorney general's office") makes it
+        another body."""
         modifiers = [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl")]
         if head.pos_ != "NOUN" or modifiers != ["the"]:
             return None
         word = head.lower_
         matches = {actor.name: actor for actor in self._organisations if word in actor.name.lower().split()}
-        return next(iter(matches.values())) if len(matches) == 1 else None
+        if len(matches) == 1:
+            return next(iter(matches.values()))
+        return self._organisation_before(head) if not matches and word in ORGANISATION_KINDS else None
 
     def _description(self, head: Token) -> Actor | None:
         """'the former U.S. president' → the one person this article gives that role."""

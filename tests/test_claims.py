@@ -121,6 +121,9 @@ def test_other_propositions_do_not_link(bare_extractor: Extractor, sentence: str
         ("provoke", "provoked"),
         ("deny", "denied"),
         ("play", "played"),
+        ("mislead", "misled"),
+        ("withhold", "withheld"),
+        ("lie", "lied"),
     ],
 )
 def test_past_tense(lemma: str, past: str) -> None:
@@ -233,3 +236,24 @@ def test_an_attribution_inside_a_phrase_leaves_the_sentence_whole(bare_extractor
         "Trump, who has accused Kyiv of starting the war."
     )
     assert [c.framing for c in bare_extractor.extract(text).claims] == ["reported"]
+
+
+def test_a_live_pages_time_stamp_is_not_part_of_the_claim(bare_extractor: Extractor) -> None:
+    text = "Flood live\n\n08:25 — About 2,000 homes are without power in Harlow and Dene.\n"
+    assert [c.text for c in bare_extractor.extract(text).claims] == [
+        "About 2,000 homes are without power in Harlow and Dene."
+    ]
+
+
+def test_framing_reads_the_article_not_the_speakers_own_rejection(bare_extractor: Extractor) -> None:
+    """ "The ministry rejected the criticism, saying S": S is the ministry's rebuttal, reported; "a claim
+    … that S is false" refutes S."""
+    text = (
+        "The ministry rejected the criticism, saying the tender was won in an open auction.\n"
+        "A claim shared by several councillors online that the tax would double next year is false.\n"
+    )
+    claims = bare_extractor.extract(text).claims
+    assert [(c.text, c.framing) for c in claims] == [
+        ("the tender was won in an open auction", "reported"),
+        ("the tax would double next year", "refuted"),
+    ]

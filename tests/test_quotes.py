@@ -309,3 +309,43 @@ def test_a_clause_reported_by_a_verb_and_a_noun_is_one_quote(extractor: Extracto
     """ "confirmed in a statement that S": the parser can hang S on "statement" as well as on the verb."""
     text = "Harbour City confirmed in a statement that it had sold the stadium to the city."
     assert [q.text for q in extractor.extract(text).quotes] == ["it had sold the stadium to the city"]
+
+
+def test_a_place_line_is_a_sentence_of_its_own(extractor: Extractor) -> None:
+    """With "OSLO — " in the sentence the small model hangs the lede on the place name, and "said" loses it."""
+    text = (
+        "OSLO — The wealth fund has sold its last coal holdings, Norway's finance ministry said on Friday, "
+        "including a stake in a Polish mine."
+    )
+    assert _indirect(extractor, text) == [
+        ("The wealth fund has sold its last coal holdings", None, "Norway's finance ministry", "said")
+    ]
+
+
+def test_a_cue_whose_subject_is_no_source_gives_way_to_the_speaker(extractor: Extractor) -> None:
+    text = 'Mara Quinn, who chairs the board, said the first payments showed that the plan was "working as promised."'
+    [quote] = extractor.extract(text).quotes
+    assert (quote.speaker, quote.cue) == ("Mara Quinn", "said")
+
+
+def test_a_document_by_a_named_kind_of_organisation_is_its_words(extractor: Extractor) -> None:
+    text = "A study of 500 households by the research group Civitas Data found that 12 percent had no savings."
+    [(_, speaker, _, _)] = _indirect(extractor, text)
+    assert speaker == "Civitas Data"
+
+
+def test_a_claim_made_by_someone_names_them(extractor: Extractor) -> None:
+    text = "A claim shared by several councillors online that the tax would double next year is false."
+    assert _indirect(extractor, text) == [("the tax would double next year", None, "several councillors", "claim")]
+
+
+def test_the_company_is_the_organisation_just_named(extractor: Extractor) -> None:
+    text = "Norvale Energy rejected the findings. The company said its engineers had found no defects in the line."
+    assert _indirect(extractor, text) == [
+        ("its engineers had found no defects in the line", "Norvale Energy", "The company", "said")
+    ]
+
+
+def test_what_a_speaker_urged_is_attributed(extractor: Extractor) -> None:
+    text = "The labour minister urged both unions to return to the table."
+    assert _indirect(extractor, text) == [("both unions to return to the table", None, "The labour minister", "urged")]
