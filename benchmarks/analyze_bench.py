@@ -6,17 +6,17 @@ on the same texts, interleaved and repeated.
         [../shared/gold/seed_article.txt …]
 
 Texts: the demo corpus's English article pages (through trafilatura, as fetching does), the test fixtures (the
-annotated news articles among them), and any article files given (the seed article is a real one), cycled
-to `--articles` articles — 23 distinct texts with the seed (17 before session 18 added six news fixtures;
-docs/performance.md's figures were measured on those 17), so a 16-article batch holds no repeats for the embedding
-step to share, and the vectors a process remembers are turned off (below). claimwatch runs its own code path
-on a fresh SQLite store each time; its 2-process figure uses the long-lived extraction pool as the daemon does
-(started before the clock, like the daemon's) and, separately, the pool's start-up cost, which a cron `run
---once` pays once per run; raw `nlp.pipe` with 2 processes starts its workers inside each timed call, so its
-ratio to claimwatch's 2 processes is not like for like. The raw baseline is `spacy.load(model)` as shipped,
-without claimwatch's components, loaded and warmed once (as claimwatch's extractor is). A third line times
-claimwatch's extraction alone (`Extractor.extract_many`: spaCy with claimwatch's components and the rules,
-nothing embedded or stored), so the rules' cost is told apart from the embeddings' and the writes'. Two
+annotated news articles among them), and any article files given (the seed article is a real one), cycled to
+`--articles` articles — 29 distinct texts with the seed (17 before sessions 18 and 19 added six news fixtures
+each; docs/performance.md's figures were measured on those 17), so a 16-article batch holds no repeats for the
+embedding step to share, and the vectors a process remembers are turned off (below). claimwatch runs its own
+code path on a fresh SQLite store each time; its 2-process figure uses the long-lived extraction pool as the
+daemon does (started before the clock, like the daemon's) and, separately, the pool's start-up cost, which a
+cron `run --once` pays once per run; raw `nlp.pipe` with 2 processes starts its workers inside each timed
+call, so its ratio to claimwatch's 2 processes is not like for like. The raw baseline is `spacy.load(model)`
+as shipped, without claimwatch's components, loaded and warmed once (as claimwatch's extractor is). A third
+line times claimwatch's extraction alone (`Extractor.extract_many`: spaCy with claimwatch's components and the
+rules, nothing embedded or stored), so the rules' cost is told apart from the embeddings' and the writes'. Two
 more tell apart what claimwatch changes in spaCy's own parse: "raw, NumPy's BLAS" is the shipped model with
 its matrix products through NumPy's BLAS on one thread instead of BLIS (nlp/model.py `use_numpy_blas`), and
 "raw, claimwatch's parse" that and its parser and entity recogniser decoded by claimwatch's loop

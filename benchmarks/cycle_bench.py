@@ -9,8 +9,8 @@ headline, the article's paragraphs, a footer), served on loopback by a process o
 TCP_NODELAY; feeds carry an ETag and answer 304 to a matching If-None-Match. The page's text under its
 headline and first line of its own is, by default, a distinct generated article of ~650 words
 (benchmarks/news_corpus.py: wire-copy sentences with quotations, indirect speech, figures, opinions), so
-no two pages share a claim; `--corpus fixtures` uses three of the 14 annotated news fixtures and demo
-articles in turn instead — real prose, but a 32-article batch then holds each body about seven times, and
+no two pages share a claim; `--corpus fixtures` joins three bodies of the annotated news fixtures and
+demo articles in turn instead — real prose, but a 32-article batch then holds each body about seven times, and
 claimwatch encodes each distinct claim of a batch once, which flatters it (docs/performance.md).
 
 - **naive script**: httpx (one keep-alive client) → feedparser → each page fetched → trafilatura →

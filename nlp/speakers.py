@@ -205,14 +205,18 @@ class SpeakerResolver:
         ]
         self._organisations = [actor for actor in actors if actor.type == "ORG"]
         self._antecedents: list[tuple[int, Actor]] = []  # (char offset, person) in text order
-        self._organisation_subjects: list[tuple[int, Actor]] = []  # (token index, organisation) in text order
+        # (token index, organisation) in text order: subjects of a main clause or of a cue, not of the clause a
+        # cue reports ("The regulator said SkyBridge took 97 days … , it said": "it" is the regulator)
+        self._organisation_subjects: list[tuple[int, Actor]] = []
         for token in doc:
             found = self._actor_at.get(token.i)
             if found and found[0].type in ("PERSON", "ORG") and not self.in_quote(token.idx):
                 if token.dep_ in ("nsubj", "nsubjpass") or token.head.dep_ == "nsubj":
                     if found[0].type == "PERSON":
                         self._antecedents.append((token.idx, found[0]))
-                    else:
+                        continue
+                    verb = token.head if token.dep_ in ("nsubj", "nsubjpass") else token.head.head
+                    if verb.dep_ == "ROOT" or is_cue(verb):
                         self._organisation_subjects.append((token.i, found[0]))
 
     def add_description_mentions(self) -> None:

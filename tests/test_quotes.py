@@ -349,3 +349,14 @@ def test_the_company_is_the_organisation_just_named(extractor: Extractor) -> Non
 def test_what_a_speaker_urged_is_attributed(extractor: Extractor) -> None:
     text = "The labour minister urged both unions to return to the table."
     assert _indirect(extractor, text) == [("both unions to return to the table", None, "The labour minister", "urged")]
+
+
+def test_it_is_the_organisation_that_spoke_not_the_one_it_spoke_of(extractor: Extractor) -> None:
+    text = (
+        "Britain's rail regulator, the Office of Rail and Road, said Northern Rail took 40 days on average to "
+        "answer complaints. About 9,000 passengers were affected, it said."
+    )
+    assert [(q.speaker, q.speaker_text) for q in extractor.extract(text).quotes][-1] == (
+        "Office of Rail and Road",
+        "it",
+    )
