@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from lemminflect import getInflection
+from lemminflect import getInflection, getLemma
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -29,7 +29,7 @@ from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
-from .quotes import NOMINAL_CUES, Quote
+from .quotes import ACCUSING, NOMINAL_CUES, Quote
 from .rebuttals import rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
@@ -65,7 +65,6 @@ VERB_CLASSES = {
 OBJECT_CLASSES = {
     "war": {"war", "conflict", "invasion", "fighting", "hostility", "aggression"},
 }
-ACCUSING = {"accuse": "of", "blame": "for"}
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
 MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
@@ -470,17 +469,22 @@ def _accusation(verb: Token, resolver: SpeakerResolver, score: Callable[[Span], 
     preposition = ACCUSING[verb.lemma_]
     accused = next((c for c in verb.children if c.dep_ == "dobj"), None)
     holders = [verb, accused] if accused is not None else [verb]
-    act = next(
-        (g for h in holders for p in h.children if p.lower_ == preposition for g in p.children if g.dep_ == "pcomp"),
-        None,
-    )
+    objects = [g for h in holders for p in h.children if p.lower_ == preposition for g in p.children]
+    act = next((g for g in objects if g.dep_ == "pcomp"), None)
+    phrase = act
+    if act is None:  # "of hiding injury reports", which the small model reads as a noun phrase
+        noun = next((g for g in objects if g.dep_ == "pobj"), None)
+        first = noun.left_edge if noun is not None else None
+        if first is not None and first.lower_.endswith("ing") and first.dep_ in ("compound", "amod"):
+            act, phrase = first, noun
     subject = subject_of(verb)
-    if accused is None or act is None or subject is None:
+    if accused is None or act is None or phrase is None or subject is None:
         return None
-    rest = [t for t in act.subtree if t.i > act.i]
-    accused_np = resolver.noun_phrase(accused, without=frozenset({act.head.i}))
+    rest = [t for t in phrase.subtree if t.i > act.i]
+    accused_np = resolver.noun_phrase(accused, without=frozenset({phrase.head.i}))
     tail = verb.doc[rest[0].i : rest[-1].i + 1].text if rest else ""
-    text = " ".join(part for part in (accused_np.text, past_tense(act.lemma_.lower()), tail) if part)
+    lemma = getLemma(act.lower_, upos="VERB")[0] if act.pos_ != "VERB" else act.lemma_.lower()
+    text = " ".join(part for part in (accused_np.text, past_tense(lemma), tail) if part)
     speaker = resolver.speaker(subject)
     sentence = verb.sent
     start = verb.idx

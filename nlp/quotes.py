@@ -34,9 +34,12 @@ NOMINAL_CUES = frozenset(
     """claim assertion allegation accusation insistence contention argument suggestion statement warning
     announcement admission denial charge belief estimate finding conclusion""".split()
 )
+# Verbs of accusing and the preposition that names the act: "accused X of V-ing", "blamed X for V-ing".
+ACCUSING = {"accuse": "of", "blame": "for"}
 # Cues whose content is their object and what they said of it or asked of it, not a proposition: "called
-# the deal a gamble", "dismissed the measures as illegal", "urged both sides to return to the table".
-OBJECT_CUES = frozenset({"call", "brand", "label", "term", "describe", "dismiss", "urge"})
+# the deal a gamble", "dismissed the measures as illegal", "urged both sides to return to the table",
+# "blamed a software supplier for the backlog".
+OBJECT_CUES = frozenset({"call", "brand", "label", "term", "describe", "dismiss", "urge", *ACCUSING})
 # Cues whose content can be a gerund: "denied taking money", "admitted lying", "recalled seeing smoke".
 GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "recall", "report", "confirm"})
 # lemmas that can start an indirect quote (besides "according to")
@@ -365,9 +368,13 @@ def _relative_subject(cue: Token, clause: Token) -> bool:
 
 
 def _object_content(cue: Token) -> Span | None:
-    """What a speaker called something or asked of someone, with its object: "called [the deal a gamble]",
-    "dismissed [the measures as illegal]", "urged [both sides to return to the table]"; None without both."""
+    """What a speaker called something, asked of someone or blamed them for, with its object: "called [the
+    deal a gamble]", "dismissed [the measures as illegal]", "urged [both sides to return to the table]",
+    "accused [the union of misleading its members]"; None without both."""
     named = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    accusing = ACCUSING.get(cue.lemma_.lower())
+    if named is not None and any(c.dep_ == "prep" and c.lower_ == accusing for c in named.children):
+        return cue.doc[named.left_edge.i : named.right_edge.i + 1]  # "blamed [a supplier for the backlog]"
     said = next(
         (
             c
@@ -376,6 +383,7 @@ def _object_content(cue: Token) -> Span | None:
             or (c.dep_ == "prep" and c.lower_ == "as")
             or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children))  # "as outdated"
             or (c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children))
+            or (c.dep_ == "prep" and c.lower_ == accusing)
         ),
         None,
     )

@@ -16,7 +16,7 @@ CUE_LEMMAS = frozenset(
     suggest emphasize emphasise underscore stress describe call dismiss accuse allege believe think estimate
     find show conclude acknowledge admit predict promise vow pledge threaten urge demand respond reply
     complain maintain contend declare comment recall remark concede hint indicate signal agree brand label
-    term blame reiterate caution tweet post testify""".split()
+    term blame reiterate repeat caution tweet post testify""".split()
 )
 # Cues whose complement is a proposition (used for indirect speech and claims).
 CLAUSE_CUES = CUE_LEMMAS - {
@@ -254,10 +254,12 @@ class SpeakerResolver:
             return True
         if any(c.dep_ == "appos" and c.i in self._actor_at for c in subject.children):
             return True  # "Ukraine's ombudsman, Dmytro Lubinets, estimates …"
-        head = subject
-        if head.pos_ == "NUM":  # "One of the analysts", "14 of the residents"
-            head = next((c for p in head.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"), head)
-        return head.lemma_.lower() in SOURCE_NOUNS or head.lower_ in SOURCE_NOUNS
+        if subject.pos_ == "NUM":  # "One of the analysts", "14 of the residents", "One of them"
+            group = next(
+                (c for p in subject.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"), None
+            )
+            return group is not None and self.is_source(group)
+        return subject.lemma_.lower() in SOURCE_NOUNS or subject.lower_ in SOURCE_NOUNS
 
     def speaker(self, subject: Token) -> Speaker:
         """The words naming the speaker and, where the article makes it clear, the canonical actor."""

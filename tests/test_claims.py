@@ -257,3 +257,13 @@ def test_framing_reads_the_article_not_the_speakers_own_rejection(bare_extractor
         ("the tender was won in an open auction", "reported"),
         ("the tax would double next year", "refuted"),
     ]
+
+
+def test_an_accusation_whose_gerund_the_parser_read_as_a_noun(bare_extractor: Extractor) -> None:
+    """The small model reads "of hiding injury reports" as a noun phrase ("hiding" a compound)."""
+    text = (
+        "In a post on Friday, the senator accused health officials of hiding injury reports, without offering evidence."
+    )
+    assert [(c.text, c.framing) for c in bare_extractor.extract(text).claims] == [
+        ("health officials hid injury reports", "refuted")
+    ]

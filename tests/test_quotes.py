@@ -360,3 +360,25 @@ def test_it_is_the_organisation_that_spoke_not_the_one_it_spoke_of(extractor: Ex
         "Office of Rail and Road",
         "it",
     )
+
+
+def test_what_a_speaker_blamed_or_accused_someone_of_is_attributed(extractor: Extractor) -> None:
+    text = (
+        "The airline's chief executive, Declan Moore, blamed a software supplier for the delays.\n"
+        "The opposition leader accused the mayor of hiding the audit from the public.\n"
+    )
+    assert _indirect(extractor, text) == [
+        ("a software supplier for the delays", "Declan Moore", "The airline's chief executive", "blamed"),
+        ("the mayor of hiding the audit from the public", None, "The opposition leader", "accused"),
+    ]
+
+
+def test_one_of_them_and_repeated_are_attributions(extractor: Extractor) -> None:
+    text = (
+        "Two officials spoke after the meeting. One of them said the draft had been sent in September.\n"
+        "A Kremlin spokesman repeated on Monday that Russia had not been consulted.\n"
+    )
+    assert _indirect(extractor, text) == [
+        ("the draft had been sent in September", None, "One of them", "said"),
+        ("Russia had not been consulted", None, "A Kremlin spokesman", "repeated"),
+    ]
