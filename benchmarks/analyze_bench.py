@@ -7,8 +7,8 @@ on the same texts, interleaved and repeated.
 
 Texts: the demo corpus's English article pages (through trafilatura, as fetching does), the test fixtures (the
 annotated news articles among them), and any article files given (the seed article is a real one), cycled to
-`--articles` articles — 29 distinct texts with the seed (17 before sessions 18 and 19 added six news fixtures
-each; docs/performance.md's figures were measured on those 17), so a 16-article batch holds no repeats for the
+`--articles` articles — 31 distinct texts with the seed (17 before sessions 18 and 19 added six and eight news
+fixtures; docs/performance.md's figures were measured on those 17), so a 16-article batch holds no repeats for the
 embedding step to share, and the vectors a process remembers are turned off (below). claimwatch runs its own
 code path on a fresh SQLite store each time; its 2-process figure uses the long-lived extraction pool as the
 daemon does (started before the clock, like the daemon's) and, separately, the pool's start-up cost, which a
