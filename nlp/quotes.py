@@ -20,6 +20,7 @@ from .quotemarks import Quotation
 from .rebuttals import rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
+    RELATIVE_PRONOUNS,
     Speaker,
     SpeakerResolver,
     asked_aside,
@@ -362,8 +363,7 @@ def _relative_subject(cue: Token, clause: Token) -> bool:
     """Whether the clause's subject is the relative pronoun before a cue set in a relative clause
     ("tankers that it said had carried …"): the content is then what follows the cue."""
     return cue.dep_ == "relcl" and any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("that", "which", "who") and c.i < cue.i
-        for c in clause.children
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in RELATIVE_PRONOUNS and c.i < cue.i for c in clause.children
     )
 
 
@@ -389,7 +389,7 @@ def _object_content(cue: Token) -> Span | None:
     )
     if named is None or said is None or said.i < named.i or _so_called(cue):
         return None
-    if named.lower_ in ("that", "which", "whom"):  # "results that doctors called promising"
+    if named.lower_ in RELATIVE_PRONOUNS:  # "results that doctors called promising"
         return cue.doc[said.left_edge.i : said.right_edge.i + 1]
     return cue.doc[named.left_edge.i : said.right_edge.i + 1]
 
@@ -401,9 +401,9 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         lemma = token.lemma_.lower()
         if lemma not in CUE_WORDS and token.lower_ != "according":
             continue  # most words: nothing below can start here
-        deed = False
         if token.i in used or resolver.in_quote(token.idx):
             continue
+        deed = False
         if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)):
             asked = asked_aside(token)  # "X, asked about …, said S": the clause is S
             gerund = _gerund(token)
@@ -459,13 +459,11 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 content = doc[token.sent.start : token.i]
                 if _overlaps(content, found):
                     continue  # "X said that …, according to Y": X's words, already taken
-            while len(content) > 1 and (content[-1].is_punct or content[-1].is_space):
-                content = content[:-1]
             while len(content) > 1 and (content[0].is_punct or content[0].is_space):
                 content = content[1:]
         else:
             continue
-        while len(content) > 1 and (content[-1].is_space or content[-1].is_punct and content[-1].text not in '”"»“'):
+        while len(content) > 1 and (content[-1].is_punct or content[-1].is_space):
             content = content[:-1]
         if _overlaps(content, quotations):
             continue  # holds quotation marks: already a mixed quote
