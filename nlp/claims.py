@@ -401,10 +401,9 @@ def _asserted(
     """Check-worthy statements the outlet makes in its own voice: sentences outside quotation marks and
     attributions that end like a sentence and score at least `threshold` — or, in a sentence that goes on to
     report someone, the outlet's own clause before the attribution."""
-    taken = [(min(c.start, c.claimant_start if c.claimant_start is not None else c.start), c.end) for c in claims]
-    taken += [
-        (min(x for x in (q.start, q.speaker_start, q.cue_start) if x is not None), q.end) for q in quotes if not q.deed
-    ]
+    # where each attribution begins: its speaker or cue when they come before its words
+    taken = [(_first(c.start, c.claimant_start), c.end) for c in claims]
+    taken += [(_first(q.start, q.speaker_start, q.cue_start), q.end) for q in quotes if not q.deed]
     found = []
     for sentence in doc.sents:
         text = sentence.text.strip()
@@ -434,6 +433,10 @@ def _asserted(
             )
         )
     return found
+
+
+def _first(*offsets: int | None) -> int:
+    return min(o for o in offsets if o is not None)
 
 
 def _own_clause(sentence: Span, attribution: int) -> Span | None:

@@ -23,6 +23,7 @@ from .speakers import (
     RELATIVE_PRONOUNS,
     Speaker,
     SpeakerResolver,
+    agent_of,
     asked_aside,
     is_cue,
     opens_with_that,
@@ -337,16 +338,6 @@ def _trailing_content(cue: Token) -> Span | None:
     return content if len(content) >= 3 else None
 
 
-def _agent(noun: Token) -> Token | None:
-    """Who made a claim the noun names: "a claim [shared by several landlords] that …"."""
-    for participle in noun.children:
-        if participle.dep_ == "acl" and participle.tag_ == "VBN":
-            for agent in participle.children:
-                if agent.dep_ == "agent":
-                    return next((c for c in agent.children if c.dep_ == "pobj"), None)
-    return None
-
-
 def _gerund(cue: Token) -> Token | None:
     """The gerund a denial or an admission reports: "denied [taking money out of the club]"."""
     if cue.lemma_.lower() not in GERUND_CUES:
@@ -444,7 +435,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             )
             if clause is None:
                 continue
-            owner = next((c for c in token.children if c.dep_ == "poss"), None) or _agent(token)
+            owner = next((c for c in token.children if c.dep_ == "poss"), None) or agent_of(token)
             content = _complement(token, clause)
             cue = _Cue(token.text, token.idx, token.idx + len(token), owner, token, True)
         elif token.lower_ == "according" and token.i not in used:

@@ -149,6 +149,17 @@ def asked_aside(cue: Token) -> Token | None:
     return None
 
 
+def agent_of(noun: Token) -> Token | None:
+    """Who made or issued what the noun names: "data [compiled by Kpler]", "a claim [shared by several
+    landlords] that …"."""
+    for participle in noun.children:
+        if participle.dep_ == "acl" and participle.tag_ == "VBN":
+            for agent in participle.children:
+                if agent.dep_ == "agent":
+                    return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def opens_with_that(clause: Token) -> bool:
     """Whether `clause` is introduced by the conjunction "that" — a reported proposition, wherever the parser
     hung it, and never a relative clause (whose "that" is a pronoun)."""
@@ -322,16 +333,20 @@ class SpeakerResolver:
         issued the document."""
         if head.lemma_.lower() not in DOCUMENT_NOUNS and head.lower_ not in DOCUMENT_NOUNS:
             return None  # "data" has the lemma "datum"
-        preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")]
-        preps += [
-            a for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN" for a in c.children if a.dep_ == "agent"
+        objects = [
+            o
+            for p in head.children
+            if p.dep_ == "prep" and p.lower_ in ("by", "from", "of")
+            for o in p.children
+            if o.dep_ == "pobj"
         ]
-        for prep in preps:
-            objects = [c for c in prep.children if c.dep_ == "pobj"]
-            for noun in objects + [a for o in objects for a in o.children if a.dep_ == "appos"]:
-                found = self.actor_of(noun)  # "by Kpler", "by the consultancy Ardent Metrics"
-                if found and found[0].type in ("PERSON", "ORG", "GPE"):
-                    return found[0]
+        agent = agent_of(head)
+        if agent is not None:
+            objects.append(agent)
+        for noun in objects + [a for o in objects for a in o.children if a.dep_ == "appos"]:
+            found = self.actor_of(noun)  # "by Kpler", "by the consultancy Ardent Metrics"
+            if found and found[0].type in ("PERSON", "ORG", "GPE"):
+                return found[0]
         return None
 
     def _organisation(self, head: Token) -> Actor | None:
