@@ -206,22 +206,36 @@ def _title_case(doc: Doc) -> list[Token]:
     return [doc[int(i)] for i in np.flatnonzero(doc.to_array(IS_TITLE))]
 
 
-def _short_forms(candidates: list[_Candidate]) -> dict[str, set[tuple[str, str]]]:
+ShortForms = dict[str, dict[tuple[str, str], int]]  # short form → (full name, type) → where first named
+
+
+def _short_forms(candidates: list[_Candidate]) -> ShortForms:
     """What a full name is called on its own later in an article: a person by surname ("Sybiha"), an
     organisation by its first word ("Meridian" for Meridian Terminals)."""
-    forms: dict[str, set[tuple[str, str]]] = {}
+    forms: ShortForms = {}
     for c in candidates:
         words = c.name.split()
         if len(words) > 1 and c.type == "PERSON":
-            forms.setdefault(_fold(words[-1]), set()).add((c.name, "PERSON"))
+            key = _fold(words[-1]), (c.name, "PERSON")
         elif len(words) > 1 and c.type == "ORG" and words[0][:1].isupper():
-            forms.setdefault(_fold(words[0]), set()).add((c.name, "ORG"))
+            key = _fold(words[0]), (c.name, "ORG")
+        else:
+            continue
+        named = forms.setdefault(key[0], {})
+        named[key[1]] = min(named.get(key[1], c.span.start_char), c.span.start_char)
     return forms
 
 
-def _untagged_short_forms(
-    titled: list[Token], candidates: list[_Candidate], forms: dict[str, set[tuple[str, str]]]
-) -> list[_Candidate]:
+def _full_name(forms: ShortForms, short: str, at: int) -> tuple[str, str] | None:
+    """The one full name `short` stands for at char offset `at`: the only one it can be, or else the only
+    one named before it ("Riverside said" after Riverside United, before the Riverside Supporters' Trust)."""
+    matches = forms.get(_fold(short), {})
+    if len(matches) > 1:
+        matches = {name: start for name, start in matches.items() if start < at}
+    return next(iter(matches)) if len(matches) == 1 else None
+
+
+def _untagged_short_forms(titled: list[Token], candidates: list[_Candidate], forms: ShortForms) -> list[_Candidate]:
     """A known person's surname or organisation's first word the model did not tag as an actor ("Brandt"
     read as a work of art, "Ruiz" missed, "Meridian said"): a mention of that actor. An organisation's word
     must stand as a noun phrase of its own, not modify another ("Transport minister")."""
@@ -230,10 +244,10 @@ def _untagged_short_forms(
     for token in titled:
         if token.i in tagged:
             continue
-        matches = forms.get(_fold(token.text), set())
-        if len(matches) != 1:
+        full = _full_name(forms, token.text, token.idx)
+        if full is None:
             continue
-        name, label = next(iter(matches))
+        name, label = full
         if label == "ORG" and (token.pos_ != "PROPN" or token.dep_ in ("compound", "amod")):
             continue
         found.append(_Candidate(token.doc[token.i : token.i + 1], name, label, None, True))
@@ -327,9 +341,9 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             if not role_tokens.isdisjoint(range(c.span.start, c.span.end)):
                 continue  # "State" in "Secretary of State Marco Rubio" is part of a title
             if len(name.split()) == 1 and (label == "PERSON" or len(c.span) == 1):
-                matches = short_forms.get(_fold(name), set())
-                if len(matches) == 1 and (next(iter(matches))[1] == "PERSON" or label in ("PERSON", "ORG")):
-                    name, label = next(iter(matches))
+                full = _full_name(short_forms, name, c.span.start_char)
+                if full is not None and (full[1] == "PERSON" or label in ("PERSON", "ORG")):
+                    name, label = full
             if lines.in_heading(c.span.start_char) and name not in body_names:
                 continue
         actor = actors.setdefault((name, label), Actor(name=name, type=label))

@@ -5,6 +5,8 @@ each one, how check-worthy it is, and whether it restates a watchlist claim.
   `X suggested the deal would provide "…"`); the claimant is the quote's speaker.
 - Accusations are rewritten as the proposition they assert: "Trump falsely accused the Ukrainian leader of
   starting the war" → "the Ukrainian leader started the war", claimant Donald Trump.
+- Quoted claims: the check-worthy statements of fact inside a direct quotation, its speaker's claims; a
+  judgement ("Three percent is an insult"), a modal or a quotation with no speaker is none.
 - Asserted claims: the outlet's own statements outside any quote or attribution that the learned
   check-worthiness model (nlp/checkworthiness_model.py) finds check-worthy.
 - Every claim's check-worthiness is that model's probability for its sentence.
@@ -29,8 +31,8 @@ from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
-from .quotes import ACCUSING, NOMINAL_CUES, Quote
-from .rebuttals import rebuttal_in
+from .quotes import ACCUSING, EVIDENCE_CUES, FIGURE_CUES, NOMINAL_CUES, Quote
+from .rebuttals import disputed_subject, false_tail, rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
     RELATIVE_PRONOUNS,
@@ -66,6 +68,7 @@ OBJECT_CLASSES = {
     "war": {"war", "conflict", "invasion", "fighting", "hostility", "aggression"},
 }
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
+PLANNERS = frozenset({"it", "he", "she", "they", "we", "i"})  # subjects of a reported plan: the speaker's own
 MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
 FORECASTS = frozenset({"expect", "set", "likely", "due", "plan", "intend", "hope", "want"})
@@ -73,6 +76,12 @@ CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
 # Verbs whose first past form in lemminflect is another sense than an accusation's ("lay" for "lie",
 # "bade" for "bid").
 ACCUSATION_PAST = {"lie": "lied", "bid": "bid"}
+# Verbs of a speaker's response, which belong to the attribution they open: "X welcomed the grant, saying …"
+# is X's reaction and what X said, where "A judge ordered a refund, ruling that …" is an order and a ruling.
+REACTIONS = frozenset(
+    """welcome thank defend reject dispute praise hail applaud criticise criticize condemn slam attack respond
+    react answer counter rebut oppose back support""".split()
+)
 
 
 @dataclass
@@ -201,8 +210,9 @@ def _refuted(sentence: Span, exclude: tuple[int, int] | None = None, act: Token 
     """Whether the sentence says the claim is false, in words outside the claim (`exclude`, char offsets)
     and other than the speaker's own act (`act`: "rejected" in "The ministry rejected the criticism,
     saying …" is the ministry refuting someone else)."""
-    if rebuttal_in(sentence) is not None:
-        return True  # "…, a figure that the aid tracker does not support"
+    rebuttal = rebuttal_in(sentence)
+    if rebuttal is not None and (exclude is None or rebuttal.start_char > exclude[0]):
+        return True  # "…, a figure that the aid tracker does not support" (after the claim, not before it)
     outside = [
         t.lower_
         for t in sentence
@@ -252,6 +262,11 @@ def _clause(root: Token) -> bool:
     return root.dep_ in CLAUSE_DEPS or opens_with_that(root)
 
 
+def _heads(span: Span) -> list[Token]:
+    """The tokens of `span` whose head lies outside it (or who are their own): the heads of its phrases."""
+    return [t for t in span if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
+
+
 def is_proposition(span: Span) -> bool:
     """A statement that can be checked against the world: not a prediction, promise or wish (a modal on the
     main verb: will, should, could, may, might, must, can — but "would", the reported future of news
@@ -262,13 +277,27 @@ def is_proposition(span: Span) -> bool:
         return False
     if words[0].lower_ in WH_WORDS and words[0].head.dep_ != "advcl":
         return False  # "how many …" asks; "When we took over, …" only sets the time of a statement
-    roots = [t for t in words if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
-    for verb in (t for t in roots if t.pos_ in ("VERB", "AUX")):
+    for verb in (t for t in _heads(span) if t.pos_ in ("VERB", "AUX")):
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children):
             return False
         if verb.lemma_ in FORECASTS and any(c.dep_ == "xcomp" for c in verb.children):
             return False
     return True
+
+
+def _own_plan(span: Span) -> bool:
+    """A speaker's plan or promise in reported speech, "X said it would appeal", "he would resign": the
+    reported future ("would") on a pronoun subject, with no figure, name or date to check it by later ("it
+    would cut about 1,200 jobs by the end of March" stays a claim). "The agreement would provide …", what a
+    document or another party would do, stays a claim too."""
+    if any(t.like_num or t.ent_type_ for t in span):
+        return False
+    return any(
+        any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in verb.children)
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in PLANNERS for c in verb.children)
+        for verb in _heads(span)
+        if verb.pos_ in ("VERB", "AUX")
+    )
 
 
 def extract_claims(
@@ -301,7 +330,10 @@ def extract_claims(
         return frozenset({actor.name, affiliation})
 
     for quote in quotes:
-        if quote.kind == "direct" or quote.cue is None:
+        if quote.kind == "direct":
+            claims.extend(_quoted(doc, quote, model))
+            continue
+        if quote.cue is None:
             continue
         span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
         cue = (
@@ -312,30 +344,27 @@ def extract_claims(
         if span is None or cue is None:
             continue
         nominal = cue[0].pos_ == "NOUN" and cue[0].lemma_.lower() in NOMINAL_CUES  # "his claim that …"
-        if cue[0].lemma_.lower() not in CLAUSE_CUES and cue.text.lower() != "according to" and not nominal:
+        # a figure someone put something at ("the cost of the cuts at 7 billion euros") and what a record shows
+        # ("data show [a 9 percent increase]") are claims too
+        shown = cue[0].lemma_.lower() in EVIDENCE_CUES and any(t.dep_ == "dobj" and t.head == cue[0] for t in span)
+        unclausal = nominal or shown or cue.text.lower() == "according to" or cue[0].lemma_ in FIGURE_CUES
+        if cue[0].lemma_.lower() not in CLAUSE_CUES and not unclausal:
             continue
-        roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
-        if cue.text.lower() != "according to" and not nominal and not any(_clause(t) for t in roots):
+        roots = _heads(span)
+        if not unclausal and not any(_clause(t) for t in roots):
             continue  # "a “strange offer”", "the importance of …": a description, not a proposition
-        if not is_proposition(span):
+        if not is_proposition(span) or _own_plan(span):
             continue
         sentence = cue[0].sent
-        act = cue[0].head if cue[0].dep_ in ("advcl", "conj", "xcomp") else None  # "rejected …, saying"
-        refuted = _refuted(sentence, (quote.start, quote.end), act) or _next_sentence_refutes(sentence)
+        participle = cue[0].dep_ in ("advcl", "conj", "xcomp") or (cue[0].dep_ == "ccomp" and cue[0].tag_ == "VBG")
+        act = cue[0].head if participle else None  # "rejected …, saying", "rejected that, pointing out"
+        refuted = (
+            _refuted(sentence, (quote.start, quote.end), act)
+            or _next_sentence_refutes(sentence)
+            or (nominal and (disputed_subject(cue[0]) or false_tail(sentence[cue[0].i - sentence.start :]) is not None))
+        )
         claims.append(
-            Claim(
-                text=quote.text.strip(' “”"«»„'),
-                start=quote.start,
-                end=quote.end,
-                framing="refuted" if refuted else "reported",
-                checkworthiness=score(sentence),
-                claimant=quote.speaker,
-                claimant_text=quote.speaker_text,
-                claimant_start=quote.speaker_start,
-                claimant_end=quote.speaker_end,
-                sentence=sentence.text,
-                claimant_actor=quote.speaker_actor,
-            )
+            _said_by(quote, quote.text.strip(' “”"«»„'), quote.start, quote.end, refuted, score(sentence), sentence)
         )
 
     for token in doc:
@@ -358,6 +387,85 @@ def extract_claims(
                 resolved = self_contained(span, resolver)
                 claim.resolved = resolved if resolved != claim.text else None
     return claims
+
+
+def _quoted(doc: Doc, quote: Quote, model: CheckworthinessModel) -> list[Claim]:
+    """The check-worthy statements of fact inside a direct quotation, each a claim its speaker made
+    (`"Some of these maps are sixty years old," said Iryna Koval.`): one per sentence of the quoted words
+    that is a clause with a subject and no modal, scored on its own words by the text model. A quotation
+    with no speaker gives none: nobody can be said to claim it."""
+    if quote.speaker_text is None:
+        return []
+    found = []
+    for start, end in quote.quoted:
+        words = doc.char_span(start, end, alignment_mode="expand")
+        if words is None:
+            continue
+        for sentence in {t.sent.start: t.sent for t in words}.values():
+            piece = doc[max(words.start, sentence.start) : min(words.end, sentence.end)]
+            piece = _trimmed(piece)
+            if len(piece) < 4 or not _has_subject(piece) or not is_proposition(piece) or _evaluative(piece):
+                continue
+            worth = model.score_one(piece.text, sentence_signals(piece))
+            if worth < model.threshold:
+                continue
+            refuted = _refuted(sentence, (piece.start_char, piece.end_char)) or _next_sentence_refutes(sentence)
+            found.append(_said_by(quote, piece.text, piece.start_char, piece.end_char, refuted, worth, sentence))
+    return found
+
+
+def _said_by(
+    quote: Quote, text: str, start: int, end: int, refuted: bool, checkworthiness: float, sentence: Span
+) -> Claim:
+    """A claim made in `quote` (its words from `start` to `end`), its speaker the claimant."""
+    return Claim(
+        text=text,
+        start=start,
+        end=end,
+        framing="refuted" if refuted else "reported",
+        checkworthiness=checkworthiness,
+        claimant=quote.speaker,
+        claimant_text=quote.speaker_text,
+        claimant_start=quote.speaker_start,
+        claimant_end=quote.speaker_end,
+        sentence=sentence.text,
+        claimant_actor=quote.speaker_actor,
+    )
+
+
+def _trimmed(span: Span) -> Span:
+    """`span` without the punctuation, quotation marks and spaces at either end."""
+    start, end = span.start, span.end
+    while start < end and (span.doc[start].is_punct or span.doc[start].is_space):
+        start += 1
+    while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].is_space):
+        end -= 1
+    return span.doc[start:end]
+
+
+def _has_subject(span: Span) -> bool:
+    """Whether a verb heading `span` (or a clause in it) has its own subject: a statement, not a fragment
+    ("not an accident but a choice") or an order ("Go home")."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl")
+        for head in _heads(span)
+        if head.pos_ in ("VERB", "AUX")
+        for c in head.children
+    )
+
+
+def _evaluative(span: Span) -> bool:
+    """A judgement in the form of a statement: a copula whose predicate holds no figure, name, date or
+    ranking ("Three percent is an insult", "18 million is a rounding error", "He is the player we wanted"),
+    where "This is the biggest investment …" and "Exports were 40 percent lower" state something a record
+    can confirm."""
+    for head in _heads(span):
+        predicates = [c for c in head.children if c.dep_ in ("attr", "acomp")] if head.lemma_ == "be" else []
+        if predicates and not any(
+            t.like_num or t.ent_type_ or t.tag_ in ("JJS", "RBS") for p in predicates for t in p.subtree
+        ):
+            return True
+    return False
 
 
 def self_contained(span: Span, resolver: SpeakerResolver) -> str:
@@ -402,8 +510,9 @@ def _asserted(
     attributions that end like a sentence and score at least `threshold` — or, in a sentence that goes on to
     report someone, the outlet's own clause before the attribution."""
     # where each attribution begins: its speaker or cue when they come before its words
-    taken = [(_first(c.start, c.claimant_start), c.end) for c in claims]
-    taken += [(_first(q.start, q.speaker_start, q.cue_start), q.end) for q in quotes if not q.deed]
+    begins = {(q.start, q.end): _attribution_start(doc, q) for q in quotes}
+    taken = [(begins.get((c.start, c.end), _first(c.start, c.claimant_start)), c.end) for c in claims]
+    taken += [(begins[q.start, q.end], q.end) for q in quotes if not q.deed]
     found = []
     for sentence in doc.sents:
         text = sentence.text.strip()
@@ -437,6 +546,22 @@ def _asserted(
 
 def _first(*offsets: int | None) -> int:
     return min(o for o in offsets if o is not None)
+
+
+def _attribution_start(doc: Doc, quote: Quote) -> int:
+    """Where a quote's attribution begins: its speaker or cue when they come before its words — but the cue
+    when its speaker is a word of the outlet's own clause, the subject or object of a verb the cue hangs on
+    ("A county judge ordered a refund, [ruling that …]", "brought by the attorney general's office, [which
+    had argued that …]")."""
+    cue = doc.char_span(quote.cue_start, quote.cue_end) if quote.cue_start is not None else None
+    if cue is not None and quote.speaker_start is not None and quote.speaker_start < cue.start_char:
+        verb = cue[0]
+        participle = verb.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+        if participle and verb.head.lemma_.lower() not in REACTIONS:
+            return _first(quote.start, verb.idx)  # its subject is the main clause's, and that clause the outlet's
+        if verb.dep_ == "relcl" and quote.speaker_end is not None and quote.speaker_end <= verb.left_edge.idx:
+            return _first(quote.start, verb.left_edge.idx)
+    return _first(quote.start, quote.speaker_start, quote.cue_start)
 
 
 def _own_clause(sentence: Span, attribution: int) -> Span | None:

@@ -17,9 +17,10 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import Actor
 from .quotemarks import Quotation
-from .rebuttals import rebuttal_in
+from .rebuttals import false_tail, rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
+    DOCUMENT_NOUNS,
     RELATIVE_PRONOUNS,
     Speaker,
     SpeakerResolver,
@@ -42,10 +43,16 @@ ACCUSING = {"accuse": "of", "blame": "for"}
 # the deal a gamble", "dismissed the measures as illegal", "urged both sides to return to the table",
 # "blamed a software supplier for the backlog".
 OBJECT_CUES = frozenset({"call", "brand", "label", "term", "describe", "dismiss", "urge", *ACCUSING})
+# Cues whose content is an object and the figure someone put it at: "put [the death toll at 52]".
+FIGURE_CUES = frozenset({"put"})
 # Cues whose content can be a gerund: "denied taking money", "admitted lying", "recalled seeing smoke".
 GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "recall", "report", "confirm"})
+# Verbs by which records and figures report what they hold, and forms of them the small model can read as
+# a noun ("…, official figures published on Thursday show."; "Emails released during the trial show that …").
+EVIDENCE_CUES = frozenset({"show", "reveal", "indicate", "suggest"})
+EVIDENCE_FORMS = frozenset({"show", "shows", "indicate", "indicates", "suggest", "suggests"})
 # lemmas that can start an indirect quote (besides "according to")
-CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES | OBJECT_CUES
+CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES | OBJECT_CUES | FIGURE_CUES
 SHORT_QUOTE_WORDS = 3  # a quotation this short needs a syntactic cue, else it is a scare quote or a title
 DIRECT_OPENERS = (":", ",", "—", "–", "-", "(")
 
@@ -385,6 +392,61 @@ def _object_content(cue: Token) -> Span | None:
     return cue.doc[named.left_edge.i : said.right_edge.i + 1]
 
 
+def _is_record(noun: Token) -> bool:
+    return noun.lemma_.lower() in DOCUMENT_NOUNS or noun.lower_ in DOCUMENT_NOUNS
+
+
+def _evidence_object(cue: Token) -> Token | None:
+    """What a record shows when it is a noun phrase, not a clause: "State police data show [a 9 percent
+    increase over that period]"; None for a person showing something ("He showed the letter")."""
+    if cue.lemma_.lower() not in EVIDENCE_CUES:
+        return None
+    subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subject is None or not _is_record(subject):
+        return None
+    return next((c for c in cue.children if c.dep_ == "dobj"), None)
+
+
+def _misread_evidence(cue: Token) -> tuple[Span, Token] | None:
+    """A record's "show" that the small model read as a noun, with what it reports and the record: at the
+    end of the sentence after a comma ("Northgate has raised its rates four times since 2020, figures from
+    the state utilities commission show."), or before "that" ("Internal emails released during the trial
+    show that …", the record the nearest noun the parse hung "show" under)."""
+    doc, sentence = cue.doc, cue.sent
+    after = [t for t in doc[cue.i + 1 : sentence.end] if not (t.is_punct or t.is_space)]
+    if not after:
+        commas = [t.i for t in doc[sentence.start : cue.i] if t.text == ","]
+        if not commas:
+            return None
+        between = doc[commas[-1] + 1 : cue.i]
+        record = next((t for t in between if t.pos_ in ("NOUN", "PROPN")), None)
+        if record is None or not _is_record(record) or any(t.tag_ in ("VBD", "VBZ", "VBP") for t in between):
+            return None
+        content = doc[sentence.start : commas[-1]]
+        return (content, record) if any(t.pos_ in ("VERB", "AUX") for t in content) and len(content) >= 3 else None
+    clause = next((c for c in cue.children if opens_with_that(c)), None)
+    if clause is None or after[0].lower_ != "that":
+        return None
+    record = next((a for a in cue.ancestors if a.pos_ == "NOUN" and a.i < cue.i), None)
+    if record is None or not _is_record(record):
+        return None
+    return doc[after[0].i + 1 : clause.right_edge.i + 1], record
+
+
+def _figure_put(cue: Token) -> Span | None:
+    """The estimate of "put the cost of the cuts at 7 billion euros": the object and the figure it was put
+    at; None when what follows "at" holds no number ("put the plan at risk")."""
+    named = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if named is None:
+        return None
+    at = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "at"), None) or next(
+        (t for t in named.subtree if t.lower_ == "at" and t.dep_ == "prep" and t.right_edge == named.right_edge), None
+    )  # "at 3,900" may hang on the object's last word: "the number of people sleeping rough in the city at 3,900"
+    if at is None or at.i < named.i or not any(t.like_num for t in at.subtree):
+        return None
+    return cue.doc[named.left_edge.i : max(at.right_edge.i, named.right_edge.i) + 1]
+
+
 def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: list[Quotation]) -> list[Quote]:
     """Reported clauses without quotation marks: "X said that …", "according to X, …"."""
     found: list[Quote] = []
@@ -395,6 +457,18 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         if token.i in used or resolver.in_quote(token.idx):
             continue
         deed = False
+        misread = _misread_evidence(token) if token.pos_ == "NOUN" and token.lower_ in EVIDENCE_FORMS else None
+        if misread is not None:
+            content, subject = misread
+            speaker = resolver.speaker(subject)
+            words = doc[subject.left_edge.i : token.i]  # the record's words, without what the parse hung on "show"
+            while len(words) > 1 and (words[-1].is_punct or words[-1].pos_ == "ADP"):
+                words = words[:-1]
+            cue = _Cue(token.text, token.idx, token.idx + len(token), None, token, True)
+            quote = Quote(content.text, content.start_char, content.end_char, "indirect")
+            _attribute(quote, Speaker(words.text, words.start_char, words.end_char, speaker.actor), cue)
+            found.append(quote)
+            continue
         if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)):
             asked = asked_aside(token)  # "X, asked about …, said S": the clause is S
             gerund = _gerund(token)
@@ -402,6 +476,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 next((c for c in token.children if c.dep_ == "ccomp" and c != asked), None)
                 or _stray_complement(token)
                 or gerund
+                or _evidence_object(token)
             )
             subject = subject_of(token)
             if subject is None or not resolver.is_source(subject):
@@ -420,8 +495,8 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             if deed and clause.dep_ == "dobj":  # "denied [cutting corners] on the bridge": the rest is the deed's
                 content = doc[clause.left_edge.i : token.right_edge.i + 1]
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
-        elif lemma in OBJECT_CUES and is_cue(token):
-            said_of = _object_content(token)
+        elif (lemma in OBJECT_CUES and is_cue(token)) or (lemma in FIGURE_CUES and token.pos_ == "VERB"):
+            said_of = _figure_put(token) if lemma in FIGURE_CUES else _object_content(token)
             subject = subject_of(token)
             if said_of is None or subject is None or not resolver.is_source(subject):
                 continue
@@ -432,11 +507,18 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             # opened by "that" however the small model labels it: acl, relcl, even an adjective's "double")
             clause = next(
                 (c for c in token.children if c.dep_ in ("acl", "relcl", "ccomp", "appos") and opens_with_that(c)), None
-            )
+            ) or _stray_complement(token)  # "the claim by a senior official [that S]", S hung on "official"
             if clause is None:
                 continue
-            owner = next((c for c in token.children if c.dep_ == "poss"), None) or agent_of(token)
-            content = _complement(token, clause)
+            owner = (
+                next((c for c in token.children if c.dep_ == "poss"), None)
+                or agent_of(token)
+                or next((o for p in token.children if p.lower_ == "by" for o in p.children if o.dep_ == "pobj"), None)
+            )  # "the senator's claim", "a claim shared by X", "the claim by a senior official"
+            content = _complement(token if clause.head.i == token.i else clause.head, clause)
+            verdict = false_tail(content)
+            if verdict is not None:  # "Dwyer's claim that S is false", the verdict parsed into S
+                content = doc[content.start : verdict]
             cue = _Cue(token.text, token.idx, token.idx + len(token), owner, token, True)
         elif token.lower_ == "according" and token.i not in used:
             cue = _according_to(token.sent, range(0))
@@ -447,7 +529,8 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             if rest:
                 content = doc[rest[0].i : token.sent.end]
             else:  # "Northwind reported a profit of $96 million, according to its filing."
-                content = doc[token.sent.start : token.i]
+                opening = [t.i + 1 for t in doc[token.sent.start : token.i] if t.text in (":", ";")]
+                content = doc[max(opening, default=token.sent.start) : token.i]  # "… is wrong: [S], according to
                 if _overlaps(content, found):
                     continue  # "X said that …, according to Y": X's words, already taken
             while len(content) > 1 and (content[0].is_punct or content[0].is_space):

@@ -4,6 +4,8 @@ and turns the claim's framing to `refuted`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from spacy.tokens import Span, Token
 
 # Nouns an outlet uses to point back at what was just said.
@@ -15,6 +17,7 @@ DISPUTING = frozenset(
     """support back confirm corroborate match substantiate contradict dispute disputed refute debunk reject
     deny false misleading inaccurate wrong exaggerated unsupported unfounded""".split()
 )
+AFFIRMING = frozenset({"support", "back", "confirm", "corroborate", "match", "substantiate"})
 _NEGATING = frozenset({"not", "n't", "never", "no"})
 
 
@@ -22,10 +25,9 @@ def _disputes(clause: Token) -> bool:
     words = list(clause.subtree)
     negated = any(t.lower_ in _NEGATING for t in words)
     lemmas = {t.lemma_.lower() for t in words}
-    affirming = {"support", "back", "confirm", "corroborate", "match", "substantiate"}
-    if negated and lemmas & affirming:
+    if negated and lemmas & AFFIRMING:
         return True  # "that the tracker does not support"
-    return bool(lemmas & (DISPUTING - affirming))  # "a figure that historians dispute"
+    return bool(lemmas & (DISPUTING - AFFIRMING))  # "a figure that historians dispute"
 
 
 def rebuttal_in(span: Span) -> Span | None:
@@ -41,4 +43,39 @@ def rebuttal_in(span: Span) -> Span | None:
             start -= 1
         if start > span.start:
             return span.doc[start : span.end]
+    return None
+
+
+# What an outlet says of a claim it has named: "X's claim that S [is false]", "[is not supported by] …".
+FALSE_WORDS = frozenset("false wrong untrue incorrect inaccurate misleading baseless unfounded groundless".split())
+TRUE_WORDS = frozenset("true accurate correct right".split())
+REFUTING_VERBS = frozenset("debunk refute disprove contradict discredit".split())
+
+
+def judged_false(words: Sequence[Token]) -> bool:
+    """Whether `words` (a predicate and its own children) say something is false: "is false", "is not
+    true", "was wrong", "is not supported by its filings", "has been debunked"."""
+    lemmas = {t.lemma_.lower() for t in words}
+    negated = bool({t.lower_ for t in words} & _NEGATING)
+    return bool(lemmas & FALSE_WORDS or lemmas & REFUTING_VERBS or (negated and lemmas & (TRUE_WORDS | AFFIRMING)))
+
+
+def disputed_subject(noun: Token) -> bool:
+    """Whether the claim `noun` names is the subject of a predicate that calls it false ("The claim by a
+    senior official that S is wrong"): the predicate, its complement and its negation, not the clause S."""
+    if noun.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    predicate = noun.head
+    words = [predicate, *(c for c in predicate.children if c.dep_ in ("acomp", "attr", "neg", "auxpass", "aux"))]
+    return judged_false(words)
+
+
+def false_tail(span: Span) -> int | None:
+    """The index where a clause ends in a verdict the small model parsed into it ("the flu shot causes the
+    flu [is false]"): a form of "be", perhaps "not", and a word of falsehood closing `span`; None without."""
+    words = [t for t in span if not (t.is_punct or t.is_space)]
+    for size in (2, 3):
+        tail = words[-size:]
+        if len(words) > size and tail[0].lemma_ == "be" and judged_false(tail) and tail[-1].pos_ == "ADJ":
+            return tail[0].i
     return None

@@ -16,8 +16,10 @@ CUE_LEMMAS = frozenset(
     suggest emphasize emphasise underscore stress describe call dismiss accuse allege believe think estimate
     find show conclude acknowledge admit predict promise vow pledge threaten urge demand respond reply
     complain maintain contend declare comment recall remark concede hint indicate signal agree brand label
-    term blame reiterate repeat caution tweet post testify""".split()
+    term blame reiterate repeat caution tweet post testify rule point""".split()
 )
+# Cues that are a verb and its particle, and count only with it: "pointed out that …" ("pointed to" is not).
+PHRASAL_CUES = {"point": "out"}
 # Cues whose complement is a proposition (used for indirect speech and claims).
 CLAUSE_CUES = CUE_LEMMAS - {
     "call",
@@ -32,6 +34,7 @@ CLAUSE_CUES = CUE_LEMMAS - {
     "blame",
 }
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+PLURAL_PRONOUNS = frozenset({"they", "them"})
 # Heads of noun phrases that can be a source of speech, writing, belief or evidence when no name is given
 # ("a police spokeswoman", "analysts at Halden Securities", "state police data", "court filings"). A subject
 # headed by anything else ("Full panic mode", "The spot") is not a speaker.
@@ -48,14 +51,17 @@ SOURCE_NOUNS = frozenset(
     campaign union company firm group organization organisation association institute institution university
     school hospital bank fund board team club league military army navy force kremlin white newspaper outlet media
     network broadcaster channel television report study survey poll census data figure statistic record document
-    filing memo letter statement release post tweet message note text analysis review audit investigation inquiry
+    filing memo letter paper statement release post tweet message email transcript note text analysis review audit
+    investigation inquiry
     assessment estimate tracker model projection research evidence result finding ombudsman cabinet treasury
-    regulator watchdog utility charity operator video footage clip recording website""".split()
+    regulator watchdog utility charity operator video footage clip recording website other""".split()
 )
+# Endings of nouns for people by their trade or field, beyond those listed: "geologists", "historians".
+SOURCE_SUFFIXES = ("ist", "ian")
 # Source nouns for a document someone issued: "the survey by Marlow College" is Marlow College's word.
 DOCUMENT_NOUNS = frozenset(
     """report study survey poll data figure statistic record document filing memo letter statement release analysis
-    review audit estimate tracker research""".split()
+    review audit estimate tracker research email message transcript paper""".split()
 )
 # Words for a kind of organisation that an article calls a named one by after naming it ("the company").
 ORGANISATION_KINDS = frozenset(
@@ -104,7 +110,11 @@ class Speaker:
 
 
 def is_cue(token: Token) -> bool:
-    return token.lemma_.lower() in CUE_LEMMAS and token.pos_ in ("VERB", "AUX")
+    lemma = token.lemma_.lower()
+    if lemma not in CUE_LEMMAS or token.pos_ not in ("VERB", "AUX"):
+        return False
+    particle = PHRASAL_CUES.get(lemma)
+    return particle is None or any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
 
 
 def subject_of(cue: Token) -> Token | None:
@@ -124,14 +134,30 @@ def subject_of(cue: Token) -> Token | None:
         asked = asked_aside(cue)
         if asked is not None:
             return next(c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass"))
-        if cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and cue.head.i != cue.i:
-            participle = cue.dep_ == "advcl" and cue.tag_ == "VBG"
+        if (cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") or _stray_participle(cue)) and cue.head.i != cue.i:
+            participle = cue.dep_ in ("advcl", "ccomp") and cue.tag_ == "VBG"
             cue = cue.head
             if participle and cue.dep_ == "ccomp" and is_cue(cue.head):
                 cue = cue.head  # "X claimed that S, telling reporters …": the participle is X's, not S's
             continue
         return None
     return None
+
+
+def _stray_participle(verb: Token) -> bool:
+    """A participle after a comma that the small model made a complement of the verb before it ("The
+    ministry rejected that, pointing out that …"): it has no subject of its own and shares that verb's."""
+    return (
+        verb.dep_ == "ccomp"
+        and verb.tag_ == "VBG"
+        and any(c.dep_ == "punct" and c.i < verb.i for c in verb.children)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    )
+
+
+def _when(token: Token) -> bool:
+    """A time the small model hung on the speaker's noun: "A county judge [on Friday] ordered …"."""
+    return token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children)
 
 
 def asked_aside(cue: Token) -> Token | None:
@@ -207,8 +233,8 @@ class SpeakerResolver:
                     for token in span:
                         self._actor_at[token.i] = (actor, mention.start, mention.end)
         self._quoted = sorted(quoted)
-        self._roles = [
-            (actor, _role_head(m.role), {_norm(w) for w in m.role.split()})
+        self._roles = [  # (char offset, person, the head of the post the mention gives them, its words)
+            (m.start, actor, _role_head(m.role), {_norm(w) for w in m.role.split()})
             for actor in actors
             if actor.type == "PERSON"
             for m in actor.mentions
@@ -270,13 +296,18 @@ class SpeakerResolver:
                 (c for p in subject.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"), None
             )
             return group is not None and self.is_source(group)
-        return subject.lemma_.lower() in SOURCE_NOUNS or subject.lower_ in SOURCE_NOUNS
+        lemma = subject.lemma_.lower()
+        if subject.pos_ == "NOUN" and len(lemma) > 5 and lemma.endswith(SOURCE_SUFFIXES):
+            return True  # "Geologists caution that …"
+        return lemma in SOURCE_NOUNS or subject.lower_ in SOURCE_NOUNS
 
     def speaker(self, subject: Token) -> Speaker:
         """The words naming the speaker and, where the article makes it clear, the canonical actor."""
         if subject.lower_ in PRONOUNS:
             before = [actor for offset, actor in self._antecedents if offset < subject.idx]
-            return Speaker(subject.text, subject.idx, subject.idx + len(subject), before[-1] if before else None)
+            # "they" is a group ("Ukrainian officials … They point out that …"), never the last person named
+            person = before[-1] if before and subject.lower_ not in PLURAL_PRONOUNS else None
+            return Speaker(subject.text, subject.idx, subject.idx + len(subject), person)
         if subject.lower_ == "it":
             return Speaker(subject.text, subject.idx, subject.idx + len(subject), self._organisation_before(subject))
         found = self.actor_of(subject)
@@ -299,7 +330,7 @@ class SpeakerResolver:
         stack = list(head.children)
         while stack:
             child = stack.pop()
-            if (child.dep_ in _NP_STOP_DEPS and child.i > head.i) or child.i in without:
+            if (child.dep_ in _NP_STOP_DEPS and child.i > head.i) or child.i in without or _when(child):
                 continue
             tokens.append(child)
             stack.extend(child.children)
@@ -365,15 +396,29 @@ class SpeakerResolver:
         return self._organisation_before(head) if not matches and word in ORGANISATION_KINDS else None
 
     def _description(self, head: Token) -> Actor | None:
-        """'the former U.S. president' → the one person this article gives that role."""
-        if head.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        """'the former U.S. president' → the one person this article gives that role; 'A state judge' (a
+        description that introduces someone the article names later, "Judge Maria Okonjo") → the one person
+        given that post after it and nobody before."""
+        if head.pos_ != "NOUN":
+            return None
+        if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+            return self._named_later(head)
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
             return None
         heads = _HEAD_SYNONYMS.get(head.lemma_.lower(), {head.lemma_.lower()})
         modifiers = {_norm(c.text) for c in head.children if c.dep_ in ("amod", "compound", "nmod", "poss")}
         matches = {
             actor.name: actor
-            for actor, head_word, role in self._roles
+            for _start, actor, head_word, role in self._roles
             if any(h.split()[-1] == head_word and all(part in role for part in h.split()) for h in heads)
             and modifiers <= role
         }
         return next(iter(matches.values())) if len(matches) == 1 else None
+
+    def _named_later(self, head: Token) -> Actor | None:
+        post = head.lemma_.lower()
+        given = [(start, actor) for start, actor, head_word, _words in self._roles if head_word == post]
+        if any(start < head.idx for start, _actor in given):
+            return None  # "a judge" after one was named is another judge
+        people = {actor.name: actor for _start, actor in given}
+        return next(iter(people.values())) if len(people) == 1 else None

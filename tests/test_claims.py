@@ -267,3 +267,69 @@ def test_an_accusation_whose_gerund_the_parser_read_as_a_noun(bare_extractor: Ex
     assert [(c.text, c.framing) for c in bare_extractor.extract(text).claims] == [
         ("health officials hid injury reports", "refuted")
     ]
+
+
+def test_statements_of_fact_in_a_direct_quotation_are_the_speakers_claims(bare_extractor: Extractor) -> None:
+    """A quotation's checkable statement is a claim its speaker made; a judgement ("an insult"), a modal
+    ("cannot") or a quotation with no speaker is not."""
+    text = (
+        '"Our exports to Asia fell by a third last year," said Tomas Brenner, director of the chamber of commerce.\n'
+        '"Twelve percent is an insult," said Ana Ruiz, who leads the nurses\' union.\n'
+        '"We cannot keep paying for it," she added.\n'
+    )
+    claims = bare_extractor.extract(text).claims
+    assert [(c.text, c.framing, c.claimant) for c in claims] == [
+        ("Our exports to Asia fell by a third last year", "reported", "Tomas Brenner")
+    ]
+    assert text[claims[0].start : claims[0].end] == claims[0].text
+
+
+def test_a_claim_the_article_calls_wrong_is_refuted(bare_extractor: Extractor) -> None:
+    """ "The claim by X that S is wrong", "X's claim that S is not supported by …", and the verdict the
+    small model parses into S ("… causes the flu is false") all refute S, which keeps only its own words."""
+    text = (
+        "The claim by a senior official that exports have fallen every year since 2020 is wrong.\n"
+        "A councillor's claim that the bridge cost 90 million euros is not supported by the city's accounts.\n"
+        "Our ruling: Ward's claim that the new vaccine causes the illness is false.\n"
+    )
+    claims = bare_extractor.extract(text).claims
+    assert [(c.text, c.framing) for c in claims] == [
+        ("exports have fallen every year since 2020", "refuted"),
+        ("the bridge cost 90 million euros", "refuted"),
+        ("the new vaccine causes the illness", "refuted"),
+    ]
+
+
+def test_a_speakers_own_plan_is_no_claim_unless_it_can_be_checked(bare_extractor: Extractor) -> None:
+    text = "The club said it would appeal. The firm said it would cut 300 jobs by June."
+    assert [c.text for c in bare_extractor.extract(text).claims] == ["it would cut 300 jobs by June"]
+
+
+def test_the_outlets_clause_keeps_its_speaker_and_leaves_out_a_reaction(bare_extractor: Extractor) -> None:
+    """Before a participle or a relative clause that reports someone, the outlet's own clause keeps the
+    words naming them ("filed by the city's housing office"); a reaction ("welcomed the offer, saying …")
+    belongs to the attribution."""
+    text = (
+        "The complaint was filed by the city's housing office, which argued that the landlord had ignored 40 "
+        "repair requests.\n"
+        "A regional court on Monday ordered the airline to compensate 4,000 passengers, ruling that it had "
+        "cancelled their flights without notice.\n"
+        "The union welcomed the offer, saying it raised pay by 6 percent.\n"
+    )
+    asserted = [c.text for c in bare_extractor.extract(text).claims if c.framing == "asserted"]
+    assert asserted == [
+        "The complaint was filed by the city's housing office",
+        "A regional court on Monday ordered the airline to compensate 4,000 passengers",
+    ]
+
+
+def test_a_rebuttal_refutes_the_claim_before_it_not_one_after(bare_extractor: Extractor) -> None:
+    text = (
+        "Hale said the program cost 80 billion dollars, a figure that the budget office does not support; the "
+        "office puts the cost at about 30 billion dollars."
+    )
+    claims = bare_extractor.extract(text).claims
+    assert [(c.text, c.framing) for c in claims] == [
+        ("the program cost 80 billion dollars", "refuted"),
+        ("the cost at about 30 billion dollars", "reported"),
+    ]
