@@ -406,6 +406,8 @@ def _quoted(doc: Doc, quote: Quote, model: CheckworthinessModel) -> list[Claim]:
             piece = _trimmed(piece)
             if len(piece) < 4 or not _has_subject(piece) or not is_proposition(piece) or _evaluative(piece):
                 continue
+            if _names_a_claim(piece):
+                continue  # "There is no evidence for the assertion that S": a verdict on S, not a claim
             worth = model.score_one(piece.text, sentence_signals(piece))
             if worth < model.threshold:
                 continue
@@ -451,6 +453,15 @@ def _has_subject(span: Span) -> bool:
         for head in _heads(span)
         if head.pos_ in ("VERB", "AUX")
         for c in head.children
+    )
+
+
+def _names_a_claim(span: Span) -> bool:
+    """Whether `span` speaks of someone's claim ("the assertion that Ukraine started this war"): what it
+    says is about that claim, which the watchlist and the nominal cues read on their own."""
+    return any(
+        t.pos_ == "NOUN" and t.lemma_.lower() in NOMINAL_CUES and any(opens_with_that(c) for c in t.children)
+        for t in span
     )
 
 

@@ -271,11 +271,12 @@ def test_an_accusation_whose_gerund_the_parser_read_as_a_noun(bare_extractor: Ex
 
 def test_statements_of_fact_in_a_direct_quotation_are_the_speakers_claims(bare_extractor: Extractor) -> None:
     """A quotation's checkable statement is a claim its speaker made; a judgement ("an insult"), a modal
-    ("cannot") or a quotation with no speaker is not."""
+    ("cannot"), a verdict on someone else's claim or a quotation with no speaker is not."""
     text = (
         '"Our exports to Asia fell by a third last year," said Tomas Brenner, director of the chamber of commerce.\n'
         '"Twelve percent is an insult," said Ana Ruiz, who leads the nurses\' union.\n'
         '"We cannot keep paying for it," she added.\n'
+        '"There is no evidence at all for the claim that the dam was sabotaged in 2019," said Ivo Petrov.\n'
     )
     claims = bare_extractor.extract(text).claims
     assert [(c.text, c.framing, c.claimant) for c in claims] == [
