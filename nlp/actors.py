@@ -216,13 +216,13 @@ def _short_forms(candidates: list[_Candidate]) -> ShortForms:
     for c in candidates:
         words = c.name.split()
         if len(words) > 1 and c.type == "PERSON":
-            key = _fold(words[-1]), (c.name, "PERSON")
+            short = words[-1]
         elif len(words) > 1 and c.type == "ORG" and words[0][:1].isupper():
-            key = _fold(words[0]), (c.name, "ORG")
+            short = words[0]
         else:
             continue
-        named = forms.setdefault(key[0], {})
-        named[key[1]] = min(named.get(key[1], c.span.start_char), c.span.start_char)
+        named, full = forms.setdefault(_fold(short), {}), (c.name, c.type)
+        named[full] = min(named.get(full, c.span.start_char), c.span.start_char)
     return forms
 
 

@@ -40,6 +40,7 @@ from .speakers import (
     is_cue,
     opens_with_that,
     parenthetical_aside,
+    stray_participle,
     subject_of,
 )
 
@@ -356,7 +357,7 @@ def extract_claims(
         if not is_proposition(span) or _own_plan(span):
             continue
         sentence = cue[0].sent
-        participle = cue[0].dep_ in ("advcl", "conj", "xcomp") or (cue[0].dep_ == "ccomp" and cue[0].tag_ == "VBG")
+        participle = cue[0].dep_ in ("advcl", "conj", "xcomp") or stray_participle(cue[0])
         act = cue[0].head if participle else None  # "rejected …, saying", "rejected that, pointing out"
         refuted = (
             _refuted(sentence, (quote.start, quote.end), act)

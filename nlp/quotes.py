@@ -20,13 +20,13 @@ from .quotemarks import Quotation
 from .rebuttals import false_tail, rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
-    DOCUMENT_NOUNS,
     RELATIVE_PRONOUNS,
     Speaker,
     SpeakerResolver,
     agent_of,
     asked_aside,
     is_cue,
+    is_record,
     opens_with_that,
     parenthetical_aside,
     subject_of,
@@ -392,17 +392,13 @@ def _object_content(cue: Token) -> Span | None:
     return cue.doc[named.left_edge.i : said.right_edge.i + 1]
 
 
-def _is_record(noun: Token) -> bool:
-    return noun.lemma_.lower() in DOCUMENT_NOUNS or noun.lower_ in DOCUMENT_NOUNS
-
-
 def _evidence_object(cue: Token) -> Token | None:
     """What a record shows when it is a noun phrase, not a clause: "State police data show [a 9 percent
     increase over that period]"; None for a person showing something ("He showed the letter")."""
     if cue.lemma_.lower() not in EVIDENCE_CUES:
         return None
     subject = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-    if subject is None or not _is_record(subject):
+    if subject is None or not is_record(subject):
         return None
     return next((c for c in cue.children if c.dep_ == "dobj"), None)
 
@@ -420,7 +416,7 @@ def _misread_evidence(cue: Token) -> tuple[Span, Token] | None:
             return None
         between = doc[commas[-1] + 1 : cue.i]
         record = next((t for t in between if t.pos_ in ("NOUN", "PROPN")), None)
-        if record is None or not _is_record(record) or any(t.tag_ in ("VBD", "VBZ", "VBP") for t in between):
+        if record is None or not is_record(record) or any(t.tag_ in ("VBD", "VBZ", "VBP") for t in between):
             return None
         content = doc[sentence.start : commas[-1]]
         return (content, record) if any(t.pos_ in ("VERB", "AUX") for t in content) and len(content) >= 3 else None
@@ -428,7 +424,7 @@ def _misread_evidence(cue: Token) -> tuple[Span, Token] | None:
     if clause is None or after[0].lower_ != "that":
         return None
     record = next((a for a in cue.ancestors if a.pos_ == "NOUN" and a.i < cue.i), None)
-    if record is None or not _is_record(record):
+    if record is None or not is_record(record):
         return None
     return doc[after[0].i + 1 : clause.right_edge.i + 1], record
 

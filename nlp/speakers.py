@@ -134,7 +134,7 @@ def subject_of(cue: Token) -> Token | None:
         asked = asked_aside(cue)
         if asked is not None:
             return next(c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass"))
-        if (cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") or _stray_participle(cue)) and cue.head.i != cue.i:
+        if (cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") or stray_participle(cue)) and cue.head.i != cue.i:
             participle = cue.dep_ in ("advcl", "ccomp") and cue.tag_ == "VBG"
             cue = cue.head
             if participle and cue.dep_ == "ccomp" and is_cue(cue.head):
@@ -144,7 +144,13 @@ def subject_of(cue: Token) -> Token | None:
     return None
 
 
-def _stray_participle(verb: Token) -> bool:
+def is_record(noun: Token) -> bool:
+    """Whether `noun` names a document or a record someone issued (`DOCUMENT_NOUNS`; "data" has the lemma
+    "datum")."""
+    return noun.lemma_.lower() in DOCUMENT_NOUNS or noun.lower_ in DOCUMENT_NOUNS
+
+
+def stray_participle(verb: Token) -> bool:
     """A participle after a comma that the small model made a complement of the verb before it ("The
     ministry rejected that, pointing out that …"): it has no subject of its own and shares that verb's."""
     return (
@@ -362,8 +368,8 @@ class SpeakerResolver:
     def _issuer(self, head: Token) -> Actor | None:
         """'the survey by Marlow College', 'a statement from the Kremlin', 'data compiled by Kpler' → who
         issued the document."""
-        if head.lemma_.lower() not in DOCUMENT_NOUNS and head.lower_ not in DOCUMENT_NOUNS:
-            return None  # "data" has the lemma "datum"
+        if not is_record(head):
+            return None
         objects = [
             o
             for p in head.children
