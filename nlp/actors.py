@@ -32,8 +32,12 @@ TITLES = frozenset(
     capt. councilmember councilman councilwoman councillor councilor alderman senator representative congressman
     congresswoman mayor governor president minister secretary chancellor premier judge justice general colonel
     sergeant captain coach manager professor sir lord lady chief director ambassador envoy commissioner detective
-    officer lawmaker attorney prosecutor bishop pope king queen prince princess sheikh chairman chairwoman""".split()
+    officer lawmaker attorney prosecutor bishop pope king queen prince princess sheikh chairman chairwoman
+    campaigner activist candidate economist analyst historian novelist broadcaster businessman businesswoman
+    entrepreneur billionaire striker midfielder goalkeeper""".split()
 )
+# Titles that only ever precede a person's name: an entity of one and two names or more is a person.
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame".split())
 _SENTENCE_END = (".", "!", "?", '"', "”", ":")
 # Last words of organisations' names: a name ending in one is no person, whatever the model tagged it
 # ("Calder Therapeutics", "Meridian Terminals").
@@ -113,6 +117,11 @@ def _trim(span: Span) -> Span | None:
     while end > start and (span.doc[end - 1].tag_ == "POS" or span.doc[end - 1].text in ("'s", "’s", "’")):
         end -= 1
     return span.doc[start:end] if end > start else None
+
+
+def _honoured(span: Span) -> bool:
+    """An honorific and at least two names ("Dr Amrit Sandhu"): a person ("Dr Pepper" stays a brand)."""
+    return len(span) >= 3 and span[0].lower_ in HONORIFICS and all(t.pos_ == "PROPN" for t in span[1:])
 
 
 def _split_title(span: Span) -> tuple[Span, Span | None]:
@@ -294,8 +303,8 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             continue  # "state" tagged ORG: names are capitalised
         title = None
         label = ent.label_
-        if label == "ORG" and known is None and _named_in_post(span):
-            label = "PERSON"
+        if label == "ORG" and known is None and (_named_in_post(span) or _honoured(span)):
+            label = "PERSON"  # "Ukraine's ombudsman, Dmytro Lubinets"; "Dr Amrit Sandhu" tagged ORG
         elif label == "PERSON" and known is None and span[-1].lower_ in ORG_WORDS:
             label = "ORG"  # "Meridian Terminals"
         if label == "PERSON" and known is None:
@@ -334,6 +343,7 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
     body_names = {c.name for c in in_body}
     candidates += _untagged_short_forms(titled, candidates, short_forms)
 
+    organisations = {c.name for c in candidates if c.type == "ORG"}
     actors: dict[tuple[str, str], Actor] = {}
     for c in candidates:
         name, label = c.name, c.type
@@ -344,6 +354,8 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
                 full = _full_name(short_forms, name, c.span.start_char)
                 if full is not None and (full[1] == "PERSON" or label in ("PERSON", "ORG")):
                     name, label = full
+                elif full is None and label == "PERSON" and name in organisations:
+                    label = "ORG"  # "Ofgem found …" tagged PERSON where the article has it as ORG elsewhere
             if lines.in_heading(c.span.start_char) and name not in body_names:
                 continue
         actor = actors.setdefault((name, label), Actor(name=name, type=label))

@@ -32,7 +32,7 @@ from claimwatch.config.settings import WatchlistClaim
 from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
 from .quotes import ACCUSING, EVIDENCE_CUES, FIGURE_CUES, NOMINAL_CUES, Quote
-from .rebuttals import disputed_subject, false_tail, rebuttal_in
+from .rebuttals import disputed_subject, false_tail, judged_false, rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
     RELATIVE_PRONOUNS,
@@ -73,6 +73,8 @@ PLANNERS = frozenset({"it", "he", "she", "they", "we", "i"})  # subjects of a re
 MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
 FORECASTS = frozenset({"expect", "set", "likely", "due", "plan", "intend", "hope", "want"})
+QUOTING = frozenset({"quote", "cite"})  # "X was quoted as saying …": the whole clause is the attribution
+INTENTIONS = frozenset({"plan", "intention"})  # "had no plans to change its guidance": a plan, not a fact
 CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "ROOT"})
 # Verbs whose first past form in lemminflect is another sense than an accusation's ("lay" for "lie",
 # "bade" for "bid").
@@ -227,8 +229,8 @@ def _refuted(sentence: Span, exclude: tuple[int, int] | None = None, act: Token 
 
 def _next_sentence_refutes(sentence: Span) -> bool:
     """'… Ukraine started the war. The claim has been debunked by historians.' — or the next sentence says the
-    thing claimed does not exist: '… would hand over its power plants. The agreement contains no such
-    provision.'"""
+    thing claimed does not exist ('… would hand over its power plants. The agreement contains no such
+    provision.') or points back at it and calls it false ('There is no evidence for that')."""
     doc = sentence.doc
     if sentence.end >= len(doc):
         return False
@@ -236,9 +238,26 @@ def _next_sentence_refutes(sentence: Span) -> bool:
     opening = following.text.lower()[:60]
     if any(t.lower_ == "no" and t.nbor().lower_ == "such" for t in following[:-1]):
         return True
-    return opening.startswith(
-        ("the claim", "that claim", "this claim", "the assertion", "the allegation")
-    ) and _refuted(following)
+    if opening.startswith(("the claim", "that claim", "this claim", "the assertion", "the allegation")):
+        return _refuted(following)
+    return _points_back_false(following)
+
+
+def _points_back_false(sentence: Span) -> bool:
+    """'There is no evidence for that: …', 'The published text does not bear that out.', 'That is not true.':
+    the sentence's first clause points back with a "that" or "this" of its own and calls it false or
+    unsupported."""
+    stop = next((t.i for t in sentence if t.text in (":", ";")), sentence.end)
+    clause = sentence.doc[sentence.start : stop]
+    if not any(t.lower_ in ("that", "this") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") for t in clause):
+        return False
+    borne_out = any(
+        t.lemma_ == "bear" and any(c.dep_ == "prt" and c.lower_ == "out" for c in t.children) for t in clause
+    )
+    negated = any(t.lower_ in ("not", "n't", "never") for t in clause)
+    text = clause.text.lower()
+    # the outlet's words, not a party's denial ("A spokesperson denied that" reports a refutation, makes none)
+    return judged_false(list(clause)) or any(phrase in text for phrase in REFUTING_PHRASES) or (negated and borne_out)
 
 
 def _clause_span(verb: Token) -> Span:
@@ -272,7 +291,7 @@ def is_proposition(span: Span) -> bool:
     """A statement that can be checked against the world: not a prediction, promise or wish (a modal on the
     main verb: will, should, could, may, might, must, can — but "would", the reported future of news
     ("the agreement would provide …"), stays), not an indirect question ("how
-    many of the cuts would fall …"), not a forecast ("is expected to …")."""
+    many of the cuts would fall …"), not a forecast ("is expected to …") or a plan ("had no plans to …")."""
     words = [t for t in span if not t.is_punct and not t.is_space]
     if not words:
         return False
@@ -282,6 +301,8 @@ def is_proposition(span: Span) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children):
             return False
         if verb.lemma_ in FORECASTS and any(c.dep_ == "xcomp" for c in verb.children):
+            return False
+        if verb.lemma_ == "have" and any(c.dep_ == "dobj" and c.lemma_ in INTENTIONS for c in verb.children):
             return False
     return True
 
@@ -347,7 +368,9 @@ def extract_claims(
         nominal = cue[0].pos_ == "NOUN" and cue[0].lemma_.lower() in NOMINAL_CUES  # "his claim that …"
         # a figure someone put something at ("the cost of the cuts at 7 billion euros") and what a record shows
         # ("data show [a 9 percent increase]") are claims too
-        shown = cue[0].lemma_.lower() in EVIDENCE_CUES and any(t.dep_ == "dobj" and t.head == cue[0] for t in span)
+        shown = cue[0].lemma_.lower() in EVIDENCE_CUES and (
+            cue[0].dep_ == "compound" or any(t.dep_ == "dobj" and t.head == cue[0] for t in span)
+        )  # "compound": the "show" of a verbless parse ("Bank records … show transfers of …")
         unclausal = nominal or shown or cue.text.lower() == "according to" or cue[0].lemma_ in FIGURE_CUES
         if cue[0].lemma_.lower() not in CLAUSE_CUES and not unclausal:
             continue
@@ -569,7 +592,8 @@ def _attribution_start(doc: Doc, quote: Quote) -> int:
     if cue is not None and quote.speaker_start is not None and quote.speaker_start < cue.start_char:
         verb = cue[0]
         participle = verb.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
-        if participle and verb.head.lemma_.lower() not in REACTIONS:
+        quoted = verb.dep_ == "pcomp" and verb.head.head.lemma_.lower() in QUOTING  # "was quoted as saying"
+        if participle and not quoted and verb.head.lemma_.lower() not in REACTIONS:
             return _first(quote.start, verb.idx)  # its subject is the main clause's, and that clause the outlet's
         if verb.dep_ == "relcl" and quote.speaker_end is not None and quote.speaker_end <= verb.left_edge.idx:
             return _first(quote.start, verb.left_edge.idx)

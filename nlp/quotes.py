@@ -37,6 +37,8 @@ NOMINAL_CUES = frozenset(
     """claim assertion allegation accusation insistence contention argument suggestion statement warning
     announcement admission denial charge belief estimate finding conclusion""".split()
 )
+# Verbs whose subject makes or spreads the claim their object names: "repeated the assertion that S".
+REPEATING = frozenset("make repeat echo voice spread share push amplify advance reiterate circulate peddle".split())
 # Verbs of accusing and the preposition that names the act: "accused X of V-ing", "blamed X for V-ing".
 ACCUSING = {"accuse": "of", "blame": "for"}
 # Cues whose content is their object and what they said of it or asked of it, not a proposition: "called
@@ -49,7 +51,7 @@ FIGURE_CUES = frozenset({"put"})
 GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "recall", "report", "confirm"})
 # Verbs by which records and figures report what they hold, and forms of them the small model can read as
 # a noun ("…, official figures published on Thursday show."; "Emails released during the trial show that …").
-EVIDENCE_CUES = frozenset({"show", "reveal", "indicate", "suggest"})
+EVIDENCE_CUES = frozenset({"show", "reveal", "indicate", "suggest", "find"})
 EVIDENCE_FORMS = frozenset({"show", "shows", "indicate", "indicates", "suggest", "suggests"})
 # lemmas that can start an indirect quote (besides "according to")
 CUE_WORDS = CLAUSE_CUES | NOMINAL_CUES | OBJECT_CUES | FIGURE_CUES
@@ -407,9 +409,14 @@ def _misread_evidence(cue: Token) -> tuple[Span, Token] | None:
     """A record's "show" that the small model read as a noun, with what it reports and the record: at the
     end of the sentence after a comma ("Northgate has raised its rates four times since 2020, figures from
     the state utilities commission show."), or before "that" ("Internal emails released during the trial
-    show that …", the record the nearest noun the parse hung "show" under)."""
+    show that …", the record the nearest noun the parse hung "show" under); or as a modifier of the noun
+    after it in a sentence the parse left without a verb, its root the record ("Bank records presented by the
+    prosecution show transfers of …")."""
     doc, sentence = cue.doc, cue.sent
     after = [t for t in doc[cue.i + 1 : sentence.end] if not (t.is_punct or t.is_space)]
+    root = sentence.root
+    if cue.dep_ == "compound" and after and root.pos_ == "NOUN" and root.i < cue.i and is_record(root):
+        return doc[after[0].i : after[-1].i + 1], root  # "Bank records … show transfers of …", a verbless parse
     if not after:
         commas = [t.i for t in doc[sentence.start : cue.i] if t.text == ","]
         if not commas:
@@ -453,7 +460,11 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         if token.i in used or resolver.in_quote(token.idx):
             continue
         deed = False
-        misread = _misread_evidence(token) if token.pos_ == "NOUN" and token.lower_ in EVIDENCE_FORMS else None
+        misread = (
+            _misread_evidence(token)
+            if token.lower_ in EVIDENCE_FORMS and (token.pos_ == "NOUN" or token.dep_ == "compound")
+            else None
+        )
         if misread is not None:
             content, subject = misread
             speaker = resolver.speaker(subject)
@@ -477,6 +488,8 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             subject = subject_of(token)
             if subject is None or not resolver.is_source(subject):
                 continue  # "The decision means that …": not an attribution
+            if clause is not None and clause.i < token.i and any(t.text == ";" for t in doc[clause.i : token.i]):
+                continue  # "Council votes to cap rents; landlords threaten challenge": two clauses, not one reported
             if clause is not None and _relative_subject(token, clause):
                 content = doc[token.i + 1 : clause.right_edge.i + 1]  # "tankers that it said [had carried …]"
             elif clause is not None and subject.i not in range(clause.left_edge.i, clause.right_edge.i + 1):
@@ -510,7 +523,8 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 next((c for c in token.children if c.dep_ == "poss"), None)
                 or agent_of(token)
                 or next((o for p in token.children if p.lower_ == "by" for o in p.children if o.dep_ == "pobj"), None)
-            )  # "the senator's claim", "a claim shared by X", "the claim by a senior official"
+                or (subject_of(token.head) if token.dep_ == "dobj" and token.head.lemma_ in REPEATING else None)
+            )  # "the senator's claim", "a claim shared by X", "the claim by a senior official", "X repeated the claim"
             content = _complement(token if clause.head.i == token.i else clause.head, clause)
             verdict = false_tail(content)
             if verdict is not None:  # "Dwyer's claim that S is false", the verdict parsed into S

@@ -35,26 +35,34 @@ CLAUSE_CUES = CUE_LEMMAS - {
 }
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 PLURAL_PRONOUNS = frozenset({"they", "them"})
-# Heads of noun phrases that can be a source of speech, writing, belief or evidence when no name is given
-# ("a police spokeswoman", "analysts at Halden Securities", "state police data", "court filings"). A subject
-# headed by anything else ("Full panic mode", "The spot") is not a speaker.
-SOURCE_NOUNS = frozenset(
+# Heads of noun phrases for a person who can be a source when no name is given ("a police spokeswoman", "a
+# senior engineer"); a "she" after one is that person, not the last person named.
+PEOPLE_NOUNS = frozenset(
     """official spokesman spokeswoman spokesperson representative aide adviser advisor analyst expert economist
     researcher scientist professor specialist consultant strategist source insider person people man woman
     resident witness survivor victim parent teacher student doctor nurse worker employee member leader chief head
     director executive officer manager chairman chairwoman chair founder owner president minister secretary
     governor mayor senator lawmaker legislator congressman congresswoman politician diplomat envoy ambassador
-    commander general soldier police prosecutor lawyer attorney judge court jury defendant plaintiff critic
-    supporter opponent activist advocate campaigner organizer protester voter investor trader observer commentator
-    journalist reporter editor author writer blogger user fan player coach government administration ministry
-    department agency office authority council committee commission parliament congress senate house party
-    campaign union company firm group organization organisation association institute institution university
-    school hospital bank fund board team club league military army navy force kremlin white newspaper outlet media
-    network broadcaster channel television report study survey poll census data figure statistic record document
-    filing memo letter paper statement release post tweet message email transcript note text analysis review audit
-    investigation inquiry
-    assessment estimate tracker model projection research evidence result finding ombudsman cabinet treasury
-    regulator watchdog utility charity operator video footage clip recording website other""".split()
+    commander general soldier police prosecutor lawyer attorney judge defendant plaintiff critic supporter
+    opponent activist advocate campaigner organizer protester voter investor trader observer commentator
+    journalist reporter editor author writer blogger user fan player coach engineer technician inspector
+    investigator auditor accountant banker broker planner pilot driver farmer miner builder firefighter
+    paramedic surgeon physician pharmacist midwife clerk staffer pupil patient customer passenger tenant
+    landlord shareholder negotiator mediator councillor councilor candidate veteran citizen neighbour neighbor
+    relative colleague guard detective agent""".split()
+)
+# Heads of noun phrases that can be a source of speech, writing, belief or evidence when no name is given:
+# people, bodies and records ("state police data", "court filings"). A subject headed by anything else
+# ("Full panic mode", "The spot") is not a speaker.
+SOURCE_NOUNS = PEOPLE_NOUNS | frozenset(
+    """court jury government administration ministry department agency office authority council committee
+    commission parliament congress senate house party campaign union company firm group organization
+    organisation association institute institution university school hospital bank fund board team club league
+    military army navy force kremlin white newspaper outlet media network broadcaster channel television report
+    study survey poll census data figure statistic record document filing memo letter paper statement release
+    post tweet message email transcript note text analysis review audit investigation inquiry assessment
+    estimate tracker model projection research evidence result finding ombudsman cabinet treasury regulator
+    watchdog utility charity operator video footage clip recording website other""".split()
 )
 # Endings of nouns for people by their trade or field, beyond those listed: "geologists", "historians".
 SOURCE_SUFFIXES = ("ist", "ian")
@@ -66,12 +74,13 @@ DOCUMENT_NOUNS = frozenset(
 # Words for a kind of organisation that an article calls a named one by after naming it ("the company").
 ORGANISATION_KINDS = frozenset(
     """company firm group utility club carrier operator airline bank lender insurer maker manufacturer
-    retailer contractor developer producer department agency""".split()
+    retailer contractor developer producer department agency regulator watchdog""".split()
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # Verbs of being asked, set between a speaker and the cue: "X, asked about the price, said …".
 ASKING = frozenset({"ask", "press", "question", "quiz", "challenge"})
 _ASIDE_DEPS = frozenset({"nsubj", "punct", "advmod", "npadvmod", "prep"})
+ASIDE_OPENERS = frozenset({",", "—", "–", "-", "("})
 _NP_STOP_DEPS = frozenset({"relcl", "appos", "punct", "cc", "conj", "acl"})
 _DEMONYMS = {
     "american": "us",
@@ -136,12 +145,27 @@ def subject_of(cue: Token) -> Token | None:
             return next(c for c in asked.children if c.dep_ in ("nsubj", "nsubjpass"))
         if (cue.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") or stray_participle(cue)) and cue.head.i != cue.i:
             participle = cue.dep_ in ("advcl", "ccomp") and cue.tag_ == "VBG"
+            if cue.dep_ == "pcomp" and cue.head.dep_ == "prep" and cue.head.head.pos_ in ("VERB", "AUX"):
+                cue = cue.head  # "X was quoted [as] saying that S": past the preposition, to its verb
             cue = cue.head
             if participle and cue.dep_ == "ccomp" and is_cue(cue.head):
                 cue = cue.head  # "X claimed that S, telling reporters …": the participle is X's, not S's
             continue
         return None
     return None
+
+
+def _stem(word: str) -> str:
+    """Its first seven letters: "regulator" and "regulation", "institute" and "institution" share them."""
+    return word[:7]
+
+
+def _unnamed_person(noun: Token) -> bool:
+    """One person by a description, not a name: "a senior engineer", "the spokeswoman" (not "analysts")."""
+    if noun.pos_ != "NOUN" or noun.tag_ != "NN":
+        return False
+    lemma = noun.lemma_.lower()
+    return lemma in PEOPLE_NOUNS or (len(lemma) > 5 and lemma.endswith(SOURCE_SUFFIXES))
 
 
 def is_record(noun: Token) -> bool:
@@ -208,9 +232,10 @@ def parenthetical_aside(cue: Token) -> list[Token] | None:
         return None
     aside = [cue] + [t for c in cue.children if c.dep_ in _ASIDE_DEPS for t in c.subtree]
     aside.sort(key=lambda t: t.i)
-    if not (aside[0].is_punct and host.left_edge.i < aside[0].i):
-        return None  # an aside opens with a comma or a dash after some of the clause
-    return aside
+    opening = aside[0] if aside[0].is_punct else cue.doc[max(aside[0].i - 1, 0)]
+    if opening.text not in ASIDE_OPENERS or host.left_edge.i >= opening.i:
+        return None  # an aside opens with a comma or a dash after some of the clause ("; they said" does not)
+    return aside if opening.i == aside[0].i else [opening, *aside]  # the parser may hang that comma on the word before
 
 
 def _role_head(role: str) -> str:
@@ -247,7 +272,9 @@ class SpeakerResolver:
             if m.role
         ]
         self._organisations = [actor for actor in actors if actor.type == "ORG"]
-        self._antecedents: list[tuple[int, Actor]] = []  # (char offset, person) in text order
+        # (char offset, person) in text order; None for a person the article does not name ("a senior engineer
+        # … said"), so that a "she" after them is not the last person named
+        self._antecedents: list[tuple[int, Actor | None]] = []
         # (token index, organisation) in text order: subjects of a main clause or of a cue, not of the clause a
         # cue reports ("The regulator said SkyBridge took 97 days … , it said": "it" is the regulator)
         self._organisation_subjects: list[tuple[int, Actor]] = []
@@ -261,6 +288,10 @@ class SpeakerResolver:
                     verb = token.head if token.dep_ in ("nsubj", "nsubjpass") else token.head.head
                     if verb.dep_ == "ROOT" or is_cue(verb):
                         self._organisation_subjects.append((token.i, found[0]))
+            elif (
+                token.dep_ == "nsubj" and _unnamed_person(token) and is_cue(token.head) and not self.in_quote(token.idx)
+            ):
+                self._antecedents.append((token.idx, self._appositive(token) or self._description(token)))
 
     def add_description_mentions(self) -> None:
         """Add 'the former U.S. president' as a mention of Donald Trump where the article makes it clear."""
@@ -388,18 +419,20 @@ class SpeakerResolver:
 
     def _organisation(self, head: Token) -> Actor | None:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
-        Authority"); else a word for a kind of organisation ("the company", "the department") → the
-        organisation that is the subject of this sentence or the one before ("Pacific Ridge Electric rejected
-        the conclusion. The company said …"). A modifier ("the state attorney general's office") makes it
-        another body."""
+        Authority") or one of its stem ('the regulator' → "Commission for Aviation Regulation"); else a word for
+        a kind of organisation ("the company", "the department") → the organisation that is the subject of
+        this sentence or the one before ("Pacific Ridge Electric rejected the conclusion. The company said …").
+        A modifier ("the state attorney general's office") makes it another body."""
         modifiers = [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl")]
         if head.pos_ != "NOUN" or modifiers != ["the"]:
             return None
-        word = head.lower_
-        matches = {actor.name: actor for actor in self._organisations if word in actor.name.lower().split()}
+        word = _stem(head.lower_)
+        matches = {
+            actor.name: actor for actor in self._organisations if word in {_stem(w) for w in actor.name.lower().split()}
+        }
         if len(matches) == 1:
             return next(iter(matches.values()))
-        return self._organisation_before(head) if not matches and word in ORGANISATION_KINDS else None
+        return self._organisation_before(head) if not matches and head.lower_ in ORGANISATION_KINDS else None
 
     def _description(self, head: Token) -> Actor | None:
         """'the former U.S. president' → the one person this article gives that role; 'A state judge' (a

@@ -334,3 +334,32 @@ def test_a_rebuttal_refutes_the_claim_before_it_not_one_after(bare_extractor: Ex
         ("the program cost 80 billion dollars", "refuted"),
         ("the cost at about 30 billion dollars", "reported"),
     ]
+
+
+def test_the_next_sentence_pointing_back_and_calling_it_unsupported_refutes(bare_extractor: Extractor) -> None:
+    """ "There is no evidence for that", "Records do not bear that out": the outlet refutes the claim before.
+    A party's denial ("His office denied that") reports a dispute; the claim stays reported."""
+    texts = {
+        "the bridge had cost 3 billion dollars": (
+            "A senator claimed the bridge had cost 3 billion dollars. There is no evidence for that: it cost "
+            "1.2 billion.",
+            "refuted",
+        ),
+        "the tunnel had opened in 2019": (
+            "A minister claimed the tunnel had opened in 2019. Official records do not bear that out.",
+            "refuted",
+        ),
+        "the mayor hid the report": (
+            "Critics accused the mayor of hiding the report. His office denied that, saying the report had been "
+            "published in May.",
+            "reported",
+        ),
+    }
+    for words, (text, framing) in texts.items():
+        assert claim_with(bare_extractor.extract(text).claims, words).framing == framing, words
+
+
+def test_a_plan_is_no_claim_and_what_a_record_shows_is_reported(bare_extractor: Extractor) -> None:
+    assert bare_extractor.extract("The ministry said it had no plans to raise the tax.").claims == []
+    shown = bare_extractor.extract("Flight records released by the airport show landings of 14 private jets in June.")
+    assert [(c.text, c.framing) for c in shown.claims] == [("landings of 14 private jets in June", "reported")]
