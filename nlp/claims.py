@@ -249,8 +249,11 @@ def _points_back_false(sentence: Span) -> bool:
     unsupported."""
     stop = next((t.i for t in sentence if t.text in (":", ";")), sentence.end)
     clause = sentence.doc[sentence.start : stop]
-    if not any(t.lower_ in ("that", "this") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") for t in clause):
-        return False
+    if not any(
+        t.lower_ in ("that", "this") and t.tag_ == "DT" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+        for t in clause
+    ):
+        return False  # a pronoun of its own: not a determiner, nor the "that" of "a claim that has spread"
     borne_out = any(
         t.lemma_ == "bear" and any(c.dep_ == "prt" and c.lower_ == "out" for c in t.children) for t in clause
     )
