@@ -380,7 +380,7 @@ def extract_claims(
         roots = _heads(span)
         if not unclausal and not any(_clause(t) for t in roots):
             continue  # "a “strange offer”", "the importance of …": a description, not a proposition
-        if not is_proposition(span) or _own_plan(span):
+        if not is_proposition(span) or _own_plan(span) or (quote.kind == "mixed" and _quoted_judgement(span, quote)):
             continue
         sentence = cue[0].sent
         participle = cue[0].dep_ in ("advcl", "conj", "xcomp") or stray_participle(cue[0])
@@ -492,16 +492,35 @@ def _names_a_claim(span: Span) -> bool:
     )
 
 
-def _evaluative(span: Span) -> bool:
-    """A judgement in the form of a statement: a copula whose predicate holds no figure, name, date or
-    ranking ("Three percent is an insult", "18 million is a rounding error", "He is the player we wanted"),
-    where "This is the biggest investment …" and "Exports were 40 percent lower" state something a record
-    can confirm."""
+def _judgements(span: Span) -> list[list[Token]]:
+    """The predicates of the span's copulas that hold no figure, name, date or ranking: a judgement in the form
+    of a statement ("Three percent is an insult", "18 million is a rounding error", "He is the player we
+    wanted"), where "This is the biggest investment …" and "Exports were 40 percent lower" state something a
+    record can confirm."""
+    found = []
     for head in _heads(span):
         predicates = [c for c in head.children if c.dep_ in ("attr", "acomp")] if head.lemma_ == "be" else []
         if predicates and not any(
             t.like_num or t.ent_type_ or t.tag_ in ("JJS", "RBS") for p in predicates for t in p.subtree
         ):
+            found.append(predicates)
+    return found
+
+
+def _evaluative(span: Span) -> bool:
+    return bool(_judgements(span))
+
+
+def _quoted_judgement(span: Span, quote: Quote) -> bool:
+    """A mixed quote whose judgement is the words it quotes: 'the inquiry was “a distraction we will deal with
+    calmly”' (the outlet quotes a characterisation; 'the payments were consultancy fees' stays a claim, and so
+    does 'talk of dates was “premature” and that Moscow had not confirmed the number', a statement beside it)."""
+    for predicates in _judgements(span):
+        copula = predicates[0].head
+        beside = any(
+            c.dep_ == "conj" and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in copula.children
+        )
+        if not beside and all(any(start <= p.idx < end for start, end in quote.quoted) for p in predicates):
             return True
     return False
 

@@ -397,8 +397,8 @@ class SpeakerResolver:
         return None
 
     def _issuer(self, head: Token) -> Actor | None:
-        """'the survey by Marlow College', 'a statement from the Kremlin', 'data compiled by Kpler' → who
-        issued the document."""
+        """'the survey by Marlow College', 'a statement from the Kremlin', 'data compiled by Kpler', 'the
+        league's filing' → who issued the document."""
         if not is_record(head):
             return None
         objects = [
@@ -411,11 +411,13 @@ class SpeakerResolver:
         agent = agent_of(head)
         if agent is not None:
             objects.append(agent)
-        for noun in objects + [a for o in objects for a in o.children if a.dep_ == "appos"]:
-            found = self.actor_of(noun)  # "by Kpler", "by the consultancy Ardent Metrics"
+        owners = [c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"]
+        for noun in objects + owners + [a for o in objects for a in o.children if a.dep_ == "appos"]:
+            found = self.actor_of(noun)  # "by Kpler", "by the consultancy Ardent Metrics", "Kpler's data"
             if found and found[0].type in ("PERSON", "ORG", "GPE"):
                 return found[0]
-        return None
+        # "the league's filing": the organisation the article calls that
+        return next((org for org in map(self._organisation, owners) if org is not None), None)
 
     def _organisation(self, head: Token) -> Actor | None:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
@@ -423,7 +425,7 @@ class SpeakerResolver:
         a kind of organisation ("the company", "the department") → the organisation that is the subject of
         this sentence or the one before ("Pacific Ridge Electric rejected the conclusion. The company said …").
         A modifier ("the state attorney general's office") makes it another body."""
-        modifiers = [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl")]
+        modifiers = [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl", "case")]
         if head.pos_ != "NOUN" or modifiers != ["the"]:
             return None
         word = _stem(head.lower_)

@@ -368,3 +368,12 @@ def test_a_plan_is_no_claim_and_what_a_record_shows_is_reported(bare_extractor: 
     assert bare_extractor.extract("The ministry said it had no plans to raise the tax.").claims == []
     shown = bare_extractor.extract("Flight records released by the airport show landings of 14 private jets in June.")
     assert [(c.text, c.framing) for c in shown.claims] == [("landings of 14 private jets in June", "reported")]
+
+
+def test_a_mixed_quote_that_only_judges_in_the_quoted_words_is_no_claim(bare_extractor: Extractor) -> None:
+    """The outlet quotes a characterisation: no claim. A statement beside it, or a plain predicate, stays."""
+    assert bare_extractor.extract('The club\'s owner said the sale was "a distraction nobody needed".').claims == []
+    beside = bare_extractor.extract('The union said the offer was "a step backwards" and that 40 depots had closed.')
+    assert [c.framing for c in beside.claims] == ["reported"]
+    plain = bare_extractor.extract("The auditor said the payments were consultancy fees.")
+    assert [c.text for c in plain.claims] == ["the payments were consultancy fees"]

@@ -560,3 +560,15 @@ def test_in_fixtures_a_name_tagged_person_once_and_a_semicolon_headline(extracto
     # fixture 37: "Dr Amrit Sandhu" tagged an organisation is a person, whom the "She" after her names
     damp = {q.text: q.speaker for q in extractor.extract(read_fixture("news/37-damp-homes.txt")).quotes}
     assert damp["winter admissions could rise again if repairs were delayed"] == "Amrit Sandhu"
+
+
+def test_a_record_owned_by_an_organisation_the_article_names_is_its_word(extractor: Extractor) -> None:
+    text = (
+        "Northfield Water Authority fined the contractor. According to the authority's report, the contractor "
+        "missed 14 deadlines.\n"
+        "Halden Securities cut its forecast. The firm's figures show that exports fell by 9 percent in May.\n"
+    )
+    assert [(speaker, who) for _content, speaker, who, _cue in _indirect(extractor, text)] == [
+        ("Northfield Water Authority", "the authority's report"),
+        ("Halden Securities", "The firm's figures"),
+    ]
