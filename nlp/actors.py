@@ -246,14 +246,18 @@ def _full_name(forms: ShortForms, short: str, at: int) -> tuple[str, str] | None
 
 def _untagged_short_forms(titled: list[Token], candidates: list[_Candidate], forms: ShortForms) -> list[_Candidate]:
     """A known person's surname or organisation's first word the model did not tag as an actor ("Brandt"
-    read as a work of art, "Ruiz" missed, "Meridian said"): a mention of that actor. An organisation's word
-    must stand as a noun phrase of its own, not modify another ("Transport minister")."""
+    read as a work of art, "Ruiz" missed, "Meridian said"), or a one-word organisation's name it tagged
+    elsewhere in the article ("Ashgate said …" untagged at a paragraph's start): a mention of that actor. An
+    organisation's word must stand as a noun phrase of its own, not modify another ("Transport minister")."""
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    single = {c.name: c.type for c in candidates if c.type == "ORG" and " " not in c.name}
     found = []
     for token in titled:
         if token.i in tagged:
             continue
-        full = _full_name(forms, token.text, token.idx)
+        full = _full_name(forms, token.text, token.idx) or (
+            (token.text, single[token.text]) if token.text in single else None
+        )
         if full is None:
             continue
         name, label = full

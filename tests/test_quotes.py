@@ -551,12 +551,16 @@ def test_the_regulator_is_the_organisation_named_for_it_or_before_it(extractor: 
 def test_in_fixtures_a_name_tagged_person_once_and_a_semicolon_headline(extractor: Extractor) -> None:
     """In our fixture 33 the small model tags "Ofgem" a person where it finds something and an organisation
     elsewhere: it is one organisation, which "The regulator said" then names. In fixture 20 a headline's two
-    clauses joined by a semicolon report nothing of each other. In fixture 37 a name after "Dr" is a
-    person, however the model tags it."""
+    clauses joined by a semicolon report nothing of each other. In fixture 36 a one-word organisation the
+    model tagged elsewhere is it where left untagged; in fixture 37 a name after "Dr" is a person, however
+    the model tags it."""
     regulator = {q.text: q.speaker for q in extractor.extract(read_fixture("news/33-grid-fine.txt")).quotes}
     assert regulator["the fine was the largest it had imposed on a network operator"] == "Ofgem"
     rents = extractor.extract(read_fixture("news/20-rent-cap.txt")).quotes
     assert not [q for q in rents if q.text.startswith("Council votes")]
+    # fixture 36: "Ashgate", tagged an organisation mid-paragraph and left untagged where a paragraph opens
+    club = extractor.extract(read_fixture("news/36-club-inquiry.txt")).quotes
+    assert [q.speaker for q in club if q.text.startswith("its accounts had been audited twice")] == ["Ashgate"]
     # fixture 37: "Dr Amrit Sandhu" tagged an organisation is a person, whom the "She" after her names
     damp = {q.text: q.speaker for q in extractor.extract(read_fixture("news/37-damp-homes.txt")).quotes}
     assert damp["winter admissions could rise again if repairs were delayed"] == "Amrit Sandhu"
