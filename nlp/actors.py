@@ -250,14 +250,12 @@ def _untagged_short_forms(titled: list[Token], candidates: list[_Candidate], for
     elsewhere in the article ("Ashgate said …" untagged at a paragraph's start): a mention of that actor. An
     organisation's word must stand as a noun phrase of its own, not modify another ("Transport minister")."""
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
-    single = {c.name: c.type for c in candidates if c.type == "ORG" and " " not in c.name}
+    single = {c.name for c in candidates if c.type == "ORG" and " " not in c.name}
     found = []
     for token in titled:
         if token.i in tagged:
             continue
-        full = _full_name(forms, token.text, token.idx) or (
-            (token.text, single[token.text]) if token.text in single else None
-        )
+        full = _full_name(forms, token.text, token.idx) or ((token.text, "ORG") if token.text in single else None)
         if full is None:
             continue
         name, label = full

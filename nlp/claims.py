@@ -431,7 +431,7 @@ def _quoted(doc: Doc, quote: Quote, model: CheckworthinessModel) -> list[Claim]:
         for sentence in {t.sent.start: t.sent for t in words}.values():
             piece = doc[max(words.start, sentence.start) : min(words.end, sentence.end)]
             piece = _trimmed(piece)
-            if len(piece) < 4 or not _has_subject(piece) or not is_proposition(piece) or _evaluative(piece):
+            if len(piece) < 4 or not _has_subject(piece) or not is_proposition(piece) or _judgements(piece):
                 continue
             if _names_a_claim(piece):
                 continue  # "There is no evidence for the assertion that S": a verdict on S, not a claim
@@ -505,10 +505,6 @@ def _judgements(span: Span) -> list[list[Token]]:
         ):
             found.append(predicates)
     return found
-
-
-def _evaluative(span: Span) -> bool:
-    return bool(_judgements(span))
 
 
 def _quoted_judgement(span: Span, quote: Quote) -> bool:

@@ -160,12 +160,17 @@ def _stem(word: str) -> str:
     return word[:7]
 
 
+def _by_trade(lemma: str) -> bool:
+    """A noun for people by their trade or field (`SOURCE_SUFFIXES`): "geologist", "historian"."""
+    return len(lemma) > 5 and lemma.endswith(SOURCE_SUFFIXES)
+
+
 def _unnamed_person(noun: Token) -> bool:
     """One person by a description, not a name: "a senior engineer", "the spokeswoman" (not "analysts")."""
     if noun.pos_ != "NOUN" or noun.tag_ != "NN":
         return False
     lemma = noun.lemma_.lower()
-    return lemma in PEOPLE_NOUNS or (len(lemma) > 5 and lemma.endswith(SOURCE_SUFFIXES))
+    return lemma in PEOPLE_NOUNS or _by_trade(lemma)
 
 
 def is_record(noun: Token) -> bool:
@@ -334,7 +339,7 @@ class SpeakerResolver:
             )
             return group is not None and self.is_source(group)
         lemma = subject.lemma_.lower()
-        if subject.pos_ == "NOUN" and len(lemma) > 5 and lemma.endswith(SOURCE_SUFFIXES):
+        if subject.pos_ == "NOUN" and _by_trade(lemma):
             return True  # "Geologists caution that …"
         return lemma in SOURCE_NOUNS or subject.lower_ in SOURCE_NOUNS
 
