@@ -267,11 +267,12 @@ def _untagged_short_forms(titled: list[Token], candidates: list[_Candidate], for
 
 def _untagged_full_names(doc: Doc, titled: list[Token], tagged: set[int]) -> list[Span]:
     """Two or three capitalised proper nouns the model did not tag ("Emeka Okonkwo") whose last word the
-    article uses again on its own — the way news refers to a person after the first mention."""
+    article uses again on its own — the way news refers to a person after the first mention — or, used once,
+    two after a title ("Councillor Priya Nair")."""
     counts = Counter(token.text for token in titled)
     found = []
     for token in titled:
-        if token.pos_ != "PROPN" or token.i in tagged or counts[token.text] < 2:
+        if token.pos_ != "PROPN" or token.i in tagged or token.lower_ in ORG_WORDS:
             continue
         start = token.i
         while (
@@ -284,7 +285,8 @@ def _untagged_full_names(doc: Doc, titled: list[Token], tagged: set[int]) -> lis
             and doc[start - 1].lower_ not in TITLES
         ):
             start -= 1
-        if 1 <= token.i - start <= 2:
+        titled_once = token.i - start == 1 and start > 0 and doc[start - 1].is_title and doc[start - 1].lower_ in TITLES
+        if 1 <= token.i - start <= 2 and (counts[token.text] >= 2 or titled_once):
             found.append(doc[start : token.i + 1])
     return found
 

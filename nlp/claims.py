@@ -38,6 +38,7 @@ from .speakers import (
     RELATIVE_PRONOUNS,
     SpeakerResolver,
     is_cue,
+    is_record,
     opens_with_that,
     parenthetical_aside,
     stray_participle,
@@ -71,6 +72,9 @@ OBJECT_CLASSES = {
 PERSONAL_PRONOUNS = frozenset({"he", "she"})
 PLANNERS = frozenset({"it", "he", "she", "they", "we", "i"})  # subjects of a reported plan: the speaker's own
 MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
+FUTURE = frozenset({"will", "'ll", "shall"})
+# Texts whose "will" is what they provide, not a forecast: records, and what is enacted, agreed or posted.
+PROVIDING = frozenset("text agreement deal treaty contract law regulation rule bill post tweet".split())
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
 FORECASTS = frozenset({"expect", "set", "likely", "due", "plan", "intend", "hope", "want"})
 QUOTING = frozenset({"quote", "cite"})  # "X was quoted as saying …": the whole clause is the attribution
@@ -230,7 +234,8 @@ def _refuted(sentence: Span, exclude: tuple[int, int] | None = None, act: Token 
 def _next_sentence_refutes(sentence: Span) -> bool:
     """'… Ukraine started the war. The claim has been debunked by historians.' — or the next sentence says the
     thing claimed does not exist ('… would hand over its power plants. The agreement contains no such
-    provision.') or points back at it and calls it false ('There is no evidence for that')."""
+    provision.'), points back at it and calls it false ('There is no evidence for that', 'That is not what
+    the agreement says') or answers it with a bare no ('It will not: …')."""
     doc = sentence.doc
     if sentence.end >= len(doc):
         return False
@@ -240,7 +245,7 @@ def _next_sentence_refutes(sentence: Span) -> bool:
         return True
     if opening.startswith(("the claim", "that claim", "this claim", "the assertion", "the allegation")):
         return _refuted(following)
-    return _points_back_false(following)
+    return _points_back_false(following) or _answers_no(following)
 
 
 def _points_back_false(sentence: Span) -> bool:
@@ -254,13 +259,27 @@ def _points_back_false(sentence: Span) -> bool:
         for t in clause
     ):
         return False  # a pronoun of its own: not a determiner, nor the "that" of "a claim that has spread"
-    borne_out = any(
-        t.lemma_ == "bear" and any(c.dep_ == "prt" and c.lower_ == "out" for c in t.children) for t in clause
-    )
-    negated = any(t.lower_ in ("not", "n't", "never") for t in clause)
     text = clause.text.lower()
     # the outlet's words, not a party's denial ("A spokesperson denied that" reports a refutation, makes none)
-    return judged_false(list(clause)) or any(phrase in text for phrase in REFUTING_PHRASES) or (negated and borne_out)
+    return judged_false(list(clause)) or any(phrase in text for phrase in REFUTING_PHRASES) or _not_what(clause)
+
+
+def _not_what(clause: Span) -> bool:
+    """ "That is not what the agreement says": a negated "be" whose complement is what a source says or shows."""
+    return any(
+        t.lemma_ == "be"
+        and any(c.dep_ == "neg" for c in t.children)
+        and any(is_cue(c) and any(w.lower_ == "what" for w in c.children) for c in t.children)
+        for t in clause
+    )
+
+
+def _answers_no(sentence: Span) -> bool:
+    """ "It will not: …", "He did not.": a first clause of only a pronoun, an auxiliary and a negation — the
+    outlet's "no" to the claim before, its verb left out because it is the claim's."""
+    stop = next((t.i for t in sentence if t.text in (":", ";", ".", ",", "—")), sentence.end)
+    words = [t for t in sentence.doc[sentence.start : stop] if not t.is_space]
+    return len(words) == 3 and words[0].pos_ == "PRON" and words[1].pos_ == "AUX" and words[2].dep_ == "neg"
 
 
 def _clause_span(verb: Token) -> Span:
@@ -290,24 +309,35 @@ def _heads(span: Span) -> list[Token]:
     return [t for t in span if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
 
 
-def is_proposition(span: Span) -> bool:
+def is_proposition(span: Span, *, provision: bool = False) -> bool:
     """A statement that can be checked against the world: not a prediction, promise or wish (a modal on the
     main verb: will, should, could, may, might, must, can — but "would", the reported future of news
-    ("the agreement would provide …"), stays), not an indirect question ("how
-    many of the cuts would fall …"), not a forecast ("is expected to …") or a plan ("had no plans to …")."""
+    ("the agreement would provide …"), stays, and so does a text's "will" (`provision`: "the report says pass
+    holders will keep travelling free" is what the text provides, checked by reading it)), not an indirect
+    question ("how many of the cuts would fall …"), not a forecast ("is expected to …") or a plan ("had no
+    plans to …")."""
     words = [t for t in span if not t.is_punct and not t.is_space]
     if not words:
         return False
     if words[0].lower_ in WH_WORDS and words[0].head.dep_ != "advcl":
         return False  # "how many …" asks; "When we took over, …" only sets the time of a statement
     for verb in (t for t in _heads(span) if t.pos_ in ("VERB", "AUX")):
-        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in verb.children):
+        if any(c.dep_ == "aux" and c.lower_ in MODALS - (FUTURE if provision else set()) for c in verb.children):
             return False
         if verb.lemma_ in FORECASTS and any(c.dep_ == "xcomp" for c in verb.children):
             return False
         if verb.lemma_ == "have" and any(c.dep_ == "dobj" and c.lemma_ in INTENTIONS for c in verb.children):
             return False
     return True
+
+
+def _from_a_text(doc: Doc, quote: Quote) -> bool:
+    """Whether the quote's speaker is a text ("the report says", "according to the text published by …",
+    "a post … claims")."""
+    if quote.speaker_start is None or quote.speaker_end is None:
+        return False
+    words = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
+    return words is not None and (is_record(words.root) or words.root.lemma_.lower() in PROVIDING)
 
 
 def _own_plan(span: Span) -> bool:
@@ -380,7 +410,12 @@ def extract_claims(
         roots = _heads(span)
         if not unclausal and not any(_clause(t) for t in roots):
             continue  # "a “strange offer”", "the importance of …": a description, not a proposition
-        if not is_proposition(span) or _own_plan(span) or (quote.kind == "mixed" and _quoted_judgement(span, quote)):
+        provision = _from_a_text(doc, quote)
+        if (
+            not is_proposition(span, provision=provision)
+            or _own_plan(span)
+            or (quote.kind == "mixed" and _quoted_judgement(span, quote))
+        ):
             continue
         sentence = cue[0].sent
         participle = cue[0].dep_ in ("advcl", "conj", "xcomp") or stray_participle(cue[0])

@@ -21,13 +21,24 @@ AFFIRMING = frozenset({"support", "back", "confirm", "corroborate", "match", "su
 _NEGATING = frozenset({"not", "n't", "never", "no"})
 
 
+def _affirms(words: Sequence[Token]) -> bool:
+    """Whether `words` hold a verb that would vouch for a claim: "support", "confirm", … or "bear out"."""
+    return any(
+        t.lemma_.lower() in AFFIRMING
+        or (t.lemma_ == "bear" and any(c.dep_ == "prt" and c.lower_ == "out" for c in t.children))
+        for t in words
+    )
+
+
+def _negated(words: Sequence[Token]) -> bool:
+    return any(t.lower_ in _NEGATING for t in words)
+
+
 def _disputes(clause: Token) -> bool:
     words = list(clause.subtree)
-    negated = any(t.lower_ in _NEGATING for t in words)
-    lemmas = {t.lemma_.lower() for t in words}
-    if negated and lemmas & AFFIRMING:
-        return True  # "that the tracker does not support"
-    return bool(lemmas & (DISPUTING - AFFIRMING))  # "a figure that historians dispute"
+    if _negated(words) and _affirms(words):
+        return True  # "that the tracker does not support", "that the records do not bear out"
+    return bool({t.lemma_.lower() for t in words} & (DISPUTING - AFFIRMING))  # "a figure that historians dispute"
 
 
 def rebuttal_in(span: Span) -> Span | None:
@@ -54,10 +65,13 @@ REFUTING_VERBS = frozenset("debunk refute disprove contradict discredit".split()
 
 def judged_false(words: Sequence[Token]) -> bool:
     """Whether `words` (a predicate and its own children) say something is false: "is false", "is not
-    true", "was wrong", "is not supported by its filings", "has been debunked"."""
+    true", "was wrong", "is not supported by its filings", "is not borne out", "has been debunked" — in the
+    indicative: a modal makes it a judgement or a supposition."""
+    if any(t.tag_ == "MD" for t in words):
+        return False  # "That should never be true", "it would be wrong to"
     lemmas = {t.lemma_.lower() for t in words}
-    negated = bool({t.lower_ for t in words} & _NEGATING)
-    return bool(lemmas & FALSE_WORDS or lemmas & REFUTING_VERBS or (negated and lemmas & (TRUE_WORDS | AFFIRMING)))
+    unvouched = _negated(words) and (bool(lemmas & TRUE_WORDS) or _affirms(words))
+    return bool(lemmas & FALSE_WORDS or lemmas & REFUTING_VERBS or unvouched)
 
 
 def disputed_subject(noun: Token) -> bool:
@@ -66,7 +80,7 @@ def disputed_subject(noun: Token) -> bool:
     if noun.dep_ not in ("nsubj", "nsubjpass"):
         return False
     predicate = noun.head
-    words = [predicate, *(c for c in predicate.children if c.dep_ in ("acomp", "attr", "neg", "auxpass", "aux"))]
+    words = [predicate, *(c for c in predicate.children if c.dep_ in ("acomp", "attr", "neg", "auxpass", "aux", "prt"))]
     return judged_false(words)
 
 

@@ -117,3 +117,16 @@ def test_a_description_names_the_head_of_a_role_not_its_modifier(extractor: Extr
     )
     lowe = _by_name(extractor, text)["Gareth Lowe"]
     assert [m.text for m in lowe.mentions] == ["Gareth Lowe", "the secretary"]
+
+
+def test_two_untagged_names_after_a_title_are_a_person(extractor: Extractor) -> None:
+    """ "Councillor Priya Nair", named once and left untagged by the small model: the title says a person
+    follows, so the "she" after is her. A title and one name ("General Motors") stays what it was."""
+    text = (
+        "Councillor Priya Nair, who chairs the committee, said the depot had cost 12 million pounds. "
+        '"We were never told," she said. General Motors said it had built the plant in 2019.'
+    )
+    result = extractor.extract(text)
+    nair = {a.name: a for a in result.actors}["Priya Nair"]
+    assert nair.type == "PERSON"
+    assert [q.speaker for q in result.quotes] == ["Priya Nair", "Priya Nair", "General Motors"]

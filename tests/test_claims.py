@@ -286,18 +286,21 @@ def test_statements_of_fact_in_a_direct_quotation_are_the_speakers_claims(bare_e
 
 
 def test_a_claim_the_article_calls_wrong_is_refuted(bare_extractor: Extractor) -> None:
-    """ "The claim by X that S is wrong", "X's claim that S is not supported by …", and the verdict the
-    small model parses into S ("… causes the flu is false") all refute S, which keeps only its own words."""
+    """ "The claim by X that S is wrong", "X's claim that S is not supported by …" or "is not borne out by
+    …", and the verdict the small model parses into S ("… causes the flu is false") all refute S, which keeps
+    only its own words."""
     text = (
         "The claim by a senior official that exports have fallen every year since 2020 is wrong.\n"
         "A councillor's claim that the bridge cost 90 million euros is not supported by the city's accounts.\n"
         "Our ruling: Ward's claim that the new vaccine causes the illness is false.\n"
+        "The mayor's claim that crime fell 20 percent last year is not borne out by police data.\n"
     )
     claims = bare_extractor.extract(text).claims
     assert [(c.text, c.framing) for c in claims] == [
         ("exports have fallen every year since 2020", "refuted"),
         ("the bridge cost 90 million euros", "refuted"),
         ("the new vaccine causes the illness", "refuted"),
+        ("crime fell 20 percent last year", "refuted"),
     ]
 
 
@@ -354,6 +357,24 @@ def test_the_next_sentence_pointing_back_and_calling_it_unsupported_refutes(bare
             "published in May.",
             "reported",
         ),
+        "the port had been dredged twice": (  # "no", not "not": the same negation as everywhere else
+            "The operator said the port had been dredged twice. No survey bears that out.",
+            "refuted",
+        ),
+        "the ban had closed 300 shops": (
+            "A lobby group said the ban had closed 300 shops. That is not what the official figures show.",
+            "refuted",
+        ),
+        "the treaty would give the navy two new bases": (  # a bare "no", its verb the claim's
+            "A former minister claimed the treaty would give the navy two new bases. It will not: the treaty "
+            "mentions no bases at all.",
+            "refuted",
+        ),
+        "the tram had carried 9 million people last year": (  # a judgement with a modal is no verdict
+            'The mayor said the tram had carried 9 million people last year. "That should never be true of a '
+            'bus," he added.',
+            "reported",
+        ),
         "Rail passengers are travelling more": (  # "that" a relative pronoun: nothing points back
             "Rail passengers are travelling more, a ministry report says. The figures contradict a claim that has "
             "been repeated by the opposition.",
@@ -362,6 +383,19 @@ def test_the_next_sentence_pointing_back_and_calling_it_unsupported_refutes(bare
     }
     for words, (text, framing) in texts.items():
         assert claim_with(bare_extractor.extract(text).claims, words).framing == framing, words
+
+
+def test_a_texts_will_is_what_it_provides_and_a_persons_a_forecast(bare_extractor: Extractor) -> None:
+    """What an agreement, a report or a post says "will" happen is what it provides or claims, checked by
+    reading it; a person's "will" is a forecast or a promise."""
+    text = (
+        "According to the agreement, both sides will share the costs equally. According to the minister, "
+        "prices will fall next year. A post claims the new law will ban open fires from 2027."
+    )
+    assert [(c.text, c.framing) for c in bare_extractor.extract(text).claims] == [
+        ("both sides will share the costs equally", "reported"),
+        ("the new law will ban open fires from 2027", "reported"),
+    ]
 
 
 def test_a_plan_is_no_claim_and_what_a_record_shows_is_reported(bare_extractor: Extractor) -> None:
