@@ -220,18 +220,20 @@ ShortForms = dict[str, dict[tuple[str, str], int]]  # short form → (full name,
 
 def _short_forms(candidates: list[_Candidate]) -> ShortForms:
     """What a full name is called on its own later in an article: a person by surname ("Sybiha"), an
-    organisation by its first word ("Meridian" for Meridian Terminals)."""
+    organisation by its first word ("Meridian" for Meridian Terminals) or its last ("the Commission" for the
+    European Commission)."""
     forms: ShortForms = {}
     for c in candidates:
         words = c.name.split()
         if len(words) > 1 and c.type == "PERSON":
-            short = words[-1]
+            shorts = [words[-1]]
         elif len(words) > 1 and c.type == "ORG" and words[0][:1].isupper():
-            short = words[0]
+            shorts = [words[0], words[-1]] if words[-1][:1].isupper() else [words[0]]
         else:
             continue
-        named, full = forms.setdefault(_fold(short), {}), (c.name, c.type)
-        named[full] = min(named.get(full, c.span.start_char), c.span.start_char)
+        for short in shorts:
+            named, full = forms.setdefault(_fold(short), {}), (c.name, c.type)
+            named[full] = min(named.get(full, c.span.start_char), c.span.start_char)
     return forms
 
 

@@ -130,3 +130,15 @@ def test_two_untagged_names_after_a_title_are_a_person(extractor: Extractor) -> 
     nair = {a.name: a for a in result.actors}["Priya Nair"]
     assert nair.type == "PERSON"
     assert [q.speaker for q in result.quotes] == ["Priya Nair", "Priya Nair", "General Motors"]
+
+
+def test_an_organisation_is_named_later_by_its_last_word(extractor: Extractor) -> None:
+    """ "The Commission" after the European Commission is that body, not a second one called "Commission"."""
+    text = (
+        "The European Commission fined the carrier 40 million euros on Monday. The Commission said the "
+        "carrier had hidden delays from passengers for two years."
+    )
+    result = extractor.extract(text)
+    commission = {a.name: a for a in result.actors}["European Commission"]
+    assert [m.text for m in commission.mentions] == ["European Commission", "Commission"]
+    assert [q.speaker for q in result.quotes] == ["European Commission"]
