@@ -399,11 +399,16 @@ class SpeakerResolver:
                 found = self.actor_of(child)
                 if found and found[0].type in ("PERSON", "ORG"):
                     return found[0]
+        if _unnamed_person(head):  # "A lawyer for owners in Germany, Sabine Rothe, …": the name hung on "Germany"
+            for token in head.subtree:
+                found = self.actor_of(token) if token.dep_ == "appos" and token.head.i != head.i else None
+                if found and found[0].type == "PERSON" and not _unnamed_person(token.head):
+                    return found[0]
         return None
 
     def _issuer(self, head: Token) -> Actor | None:
         """'the survey by Marlow College', 'a statement from the Kremlin', 'data compiled by Kpler', 'the
-        league's filing' → who issued the document."""
+        league's filing', 'its annual report' (the organisation just named) → who issued the document."""
         if not is_record(head):
             return None
         objects = [
@@ -422,7 +427,10 @@ class SpeakerResolver:
             if found and found[0].type in ("PERSON", "ORG", "GPE"):
                 return found[0]
         # "the league's filing": the organisation the article calls that
-        return next((org for org in map(self._organisation, owners) if org is not None), None)
+        named = next((org for org in map(self._organisation, owners) if org is not None), None)
+        if named is None and any(c.dep_ == "poss" and c.lower_ == "its" for c in head.children):
+            return self._organisation_before(head)  # "according to its annual report"
+        return named
 
     def _organisation(self, head: Token) -> Actor | None:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water

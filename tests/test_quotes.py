@@ -576,3 +576,17 @@ def test_a_record_owned_by_an_organisation_the_article_names_is_its_word(extract
         ("Northfield Water Authority", "the authority's report"),
         ("Halden Securities", "The firm's figures"),
     ]
+
+
+def test_a_name_the_parser_hangs_on_a_place_and_its_report_name_the_speaker(extractor: Extractor) -> None:
+    """ "A spokesman for tenants in Leeds, Martin Ashby, accused …": the small model hangs the name on
+    "Leeds", but a place has no name in apposition, the spokesman does. "according to its annual report":
+    the report of the organisation just named."""
+    text = (
+        "A spokesman for a group of tenants in Leeds, Martin Ashby, accused the landlord of ignoring repairs.\n"
+        "Corvane Foods sold 2 million tonnes of grain last year, according to its annual report.\n"
+    )
+    assert [(q.speaker_text, q.speaker) for q in extractor.extract(text).quotes] == [
+        ("A spokesman for a group of tenants in Leeds", "Martin Ashby"),
+        ("its annual report", "Corvane Foods"),
+    ]
