@@ -11,7 +11,7 @@ Reported clauses without quotation marks ("X said that …", "according to X, �
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -460,6 +460,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         if token.i in used or resolver.in_quote(token.idx):
             continue
         deed = False
+        named = None  # an actor named after "according to X," where the parser split it off X
         misread = (
             _misread_evidence(token)
             if token.lower_ in EVIDENCE_FORMS and (token.pos_ == "NOUN" or token.dep_ == "compound")
@@ -536,6 +537,9 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 continue
             to = next(c for c in token.children if c.lower_ == "to")
             rest = [t for t in token.sent if t.i > to.right_edge.i and not (t.is_punct or t.is_space)]
+            if rest and not any(t.pos_ in ("VERB", "AUX") for t in rest):
+                named = resolver.actor_of(rest[-1])  # "…, according to the specification published by the
+                rest = []  # regulator, the Brennock Water Authority.": the source's name, split off by the parser
             if rest:
                 content = doc[rest[0].i : token.sent.end]
             else:  # "Northwind reported a profit of $96 million, according to its filing."
@@ -557,6 +561,9 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         if len(content) < 3 or any(q.start == content.start_char and q.end == content.end_char for q in found):
             continue  # "confirmed in a statement that S": S once, with the verb's speaker
         quote = Quote(content.text, content.start_char, content.end_char, "indirect", deed=deed)
-        _attribute(quote, resolver.speaker(cue.subject) if cue.subject is not None else None, cue)
+        source = resolver.speaker(cue.subject) if cue.subject is not None else None
+        if source is not None and source.actor is None and named is not None:
+            source = replace(source, actor=named[0])
+        _attribute(quote, source, cue)
         found.append(quote)
     return found

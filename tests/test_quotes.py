@@ -590,3 +590,18 @@ def test_a_name_the_parser_hangs_on_a_place_and_its_report_name_the_speaker(extr
         ("A spokesman for a group of tenants in Leeds", "Martin Ashby"),
         ("its annual report", "Corvane Foods"),
     ]
+
+
+def test_a_name_after_according_to_is_the_sources_not_the_content(extractor: Extractor) -> None:
+    """ "…, according to the review published by the regulator, the Harlow Energy Authority.": the small
+    model splits the name off the source phrase; words without a verb after it name the source, and what was
+    reported is the clause before."""
+    text = (
+        "The plant cut its emissions by a third and hired 200 workers, according to the annual review "
+        "published by the regulator, the Harlow Energy Authority."
+    )
+    result = extractor.extract(text)
+    assert [(q.text, q.speaker) for q in result.quotes] == [
+        ("The plant cut its emissions by a third and hired 200 workers", "Harlow Energy Authority")
+    ]
+    assert [(c.framing, c.claimant) for c in result.claims] == [("reported", "Harlow Energy Authority")]
