@@ -393,13 +393,14 @@ class SpeakerResolver:
 
     def _appositive(self, head: Token) -> Actor | None:
         """'Its chair, Colette Barnes, …', 'One of the companies named, Aegean Star Maritime, …' → the person
-        or organisation in apposition."""
+        or organisation in apposition; for a person's description, also a person's name the parser hung on
+        a word inside it that is no person ("A lawyer for owners in Germany, Sabine Rothe, …")."""
         for child in head.children:
             if child.dep_ == "appos":
                 found = self.actor_of(child)
                 if found and found[0].type in ("PERSON", "ORG"):
                     return found[0]
-        if _unnamed_person(head):  # "A lawyer for owners in Germany, Sabine Rothe, …": the name hung on "Germany"
+        if _unnamed_person(head):
             for token in head.subtree:
                 found = self.actor_of(token) if token.dep_ == "appos" and token.head.i != head.i else None
                 if found and found[0].type == "PERSON" and not _unnamed_person(token.head):
