@@ -337,7 +337,8 @@ def _from_a_text(doc: Doc, quote: Quote) -> bool:
     if quote.speaker_start is None or quote.speaker_end is None:
         return False
     words = doc.char_span(quote.speaker_start, quote.speaker_end, alignment_mode="expand")
-    return words is not None and (is_record(words.root) or words.root.lemma_.lower() in PROVIDING)
+    root = words.root if words is not None else None
+    return root is not None and root.pos_ == "NOUN" and (is_record(root) or root.lemma_.lower() in PROVIDING)
 
 
 def _own_plan(span: Span) -> bool:

@@ -387,10 +387,11 @@ def test_the_next_sentence_pointing_back_and_calling_it_unsupported_refutes(bare
 
 def test_a_texts_will_is_what_it_provides_and_a_persons_a_forecast(bare_extractor: Extractor) -> None:
     """What an agreement, a report or a post says "will" happen is what it provides or claims, checked by
-    reading it; a person's "will" is a forecast or a promise."""
+    reading it; a person's "will" is a forecast or a promise, whatever their name ("Bill")."""
     text = (
         "According to the agreement, both sides will share the costs equally. According to the minister, "
-        "prices will fall next year. A post claims the new law will ban open fires from 2027."
+        "prices will fall next year. A post claims the new law will ban open fires from 2027. Bill said "
+        "prices will fall next year."
     )
     assert [(c.text, c.framing) for c in bare_extractor.extract(text).claims] == [
         ("both sides will share the costs equally", "reported"),
