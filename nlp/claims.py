@@ -321,8 +321,9 @@ def is_proposition(span: Span, *, provision: bool = False) -> bool:
         return False
     if words[0].lower_ in WH_WORDS and words[0].head.dep_ != "advcl":
         return False  # "how many …" asks; "When we took over, …" only sets the time of a statement
+    modals = MODALS - FUTURE if provision else MODALS
     for verb in (t for t in _heads(span) if t.pos_ in ("VERB", "AUX")):
-        if any(c.dep_ == "aux" and c.lower_ in MODALS - (FUTURE if provision else set()) for c in verb.children):
+        if any(c.dep_ == "aux" and c.lower_ in modals for c in verb.children):
             return False
         if verb.lemma_ in FORECASTS and any(c.dep_ == "xcomp" for c in verb.children):
             return False
