@@ -31,7 +31,7 @@ from claimwatch.config.settings import WatchlistClaim
 
 from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
-from .quotes import ACCUSING, EVIDENCE_CUES, FIGURE_CUES, NOMINAL_CUES, Quote
+from .quotes import ACCUSING, EVIDENCE_CUES, FIGURE_CUES, NOMINAL_CUES, Quote, trimmed
 from .rebuttals import disputed_subject, false_tail, judged_false, rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
@@ -467,7 +467,7 @@ def _quoted(doc: Doc, quote: Quote, model: CheckworthinessModel) -> list[Claim]:
             continue
         for sentence in {t.sent.start: t.sent for t in words}.values():
             piece = doc[max(words.start, sentence.start) : min(words.end, sentence.end)]
-            piece = _trimmed(piece)
+            piece = trimmed(piece)
             if len(piece) < 4 or not _has_subject(piece) or not is_proposition(piece) or _judgements(piece):
                 continue
             if _names_a_claim(piece):
@@ -497,16 +497,6 @@ def _said_by(
         sentence=sentence.text,
         claimant_actor=quote.speaker_actor,
     )
-
-
-def _trimmed(span: Span) -> Span:
-    """`span` without the punctuation, quotation marks and spaces at either end."""
-    start, end = span.start, span.end
-    while start < end and (span.doc[start].is_punct or span.doc[start].is_space):
-        start += 1
-    while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].is_space):
-        end -= 1
-    return span.doc[start:end]
 
 
 def _has_subject(span: Span) -> bool:

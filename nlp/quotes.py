@@ -299,6 +299,17 @@ def _perfect(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
 
+def trimmed(span: Span) -> Span:
+    """`span` without the punctuation, quotation marks and spaces at either end: content and claims keep
+    only words."""
+    start, end = span.start, span.end
+    while start < end and (span.doc[start].is_punct or span.doc[start].is_space):
+        start += 1
+    while end > start and (span.doc[end - 1].is_punct or span.doc[end - 1].is_space):
+        end -= 1
+    return span.doc[start:end]
+
+
 def _overlaps(content: Span, spans: Sequence[Quote] | Sequence[Quotation]) -> bool:
     return any(q.start < content.end_char and content.start_char < q.end for q in spans)
 
@@ -547,12 +558,9 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
                 content = doc[max(opening, default=token.sent.start) : token.i]  # "… is wrong: [S], according to
                 if _overlaps(content, found):
                     continue  # "X said that …, according to Y": X's words, already taken
-            while len(content) > 1 and (content[0].is_punct or content[0].is_space):
-                content = content[1:]
         else:
             continue
-        while len(content) > 1 and (content[-1].is_punct or content[-1].is_space):
-            content = content[:-1]
+        content = trimmed(content)
         if _overlaps(content, quotations):
             continue  # holds quotation marks: already a mixed quote
         rebuttal = rebuttal_in(content)
