@@ -32,7 +32,7 @@ from claimwatch.config.settings import WatchlistClaim
 from .actors import Actor, AliasTable
 from .checkworthiness_model import CheckworthinessModel, SentenceSignals, sentence_signals
 from .quotes import ACCUSING, EVIDENCE_CUES, FIGURE_CUES, NOMINAL_CUES, Quote, trimmed
-from .rebuttals import disputed_subject, false_tail, judged_false, rebuttal_in
+from .rebuttals import REBUTTAL_HEADS, disputed_subject, false_tail, judged_false, rebuttal_in
 from .speakers import (
     CLAUSE_CUES,
     RELATIVE_PRONOUNS,
@@ -73,6 +73,7 @@ PERSONAL_PRONOUNS = frozenset({"he", "she"})
 PLANNERS = frozenset({"it", "he", "she", "they", "we", "i"})  # subjects of a reported plan: the speaker's own
 MODALS = frozenset({"will", "'ll", "should", "could", "may", "might", "must", "can", "shall"})
 FUTURE = frozenset({"will", "'ll", "shall"})
+ABILITY = frozenset({"can", "could"})
 # Texts whose "will" is what they provide, not a forecast: records, and what is enacted, agreed or posted.
 PROVIDING = frozenset("text agreement deal treaty contract law regulation rule bill post tweet".split())
 WH_WORDS = frozenset({"how", "what", "whether", "why", "when", "where", "who", "which", "if"})
@@ -235,7 +236,8 @@ def _next_sentence_refutes(sentence: Span) -> bool:
     """'… Ukraine started the war. The claim has been debunked by historians.' — or the next sentence says the
     thing claimed does not exist ('… would hand over its power plants. The agreement contains no such
     provision.'), points back at it and calls it false ('There is no evidence for that', 'That is not what
-    the agreement says') or answers it with a bare no ('It will not: …')."""
+    the agreement says', 'The figure is not supported by published data.') or answers it with a bare no
+    ('It will not: …')."""
     doc = sentence.doc
     if sentence.end >= len(doc):
         return False
@@ -245,7 +247,50 @@ def _next_sentence_refutes(sentence: Span) -> bool:
         return True
     if opening.startswith(("the claim", "that claim", "this claim", "the assertion", "the allegation")):
         return _refuted(following)
-    return _points_back_false(following) or _answers_no(following)
+    return _points_back_false(following) or _answers_no(following) or _named_back_false(following)
+
+
+def _named_back_false(sentence: Span) -> bool:
+    """ "The figure is not supported by published data.", "That estimate is wrong.": the sentence's subject
+    names what was just said ("the figure", "that estimate") and its predicate — a passive or "be", so that
+    the subject is what is judged ("The figures contradict a claim" judges another) — calls it false."""
+    subject = next((t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root), None)
+    return (
+        subject is not None
+        and (subject.dep_ == "nsubjpass" or sentence.root.lemma_ == "be")
+        and subject.lemma_.lower() in REBUTTAL_HEADS
+        and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this") for c in subject.children)
+        and disputed_subject(subject)
+    )
+
+
+def _contradicted_later(claim: Span) -> bool:
+    """ "Critics have argued that the agreement gives American investors first claim on the best deposits."
+    and, within the next three sentences, in the outlet's own voice, "The agreement gives neither side
+    priority over deposits.": the claim's subject and verb again, negated — the article shows it false."""
+    verb = claim.root  # a predicate by its subject, whatever its tag: the small model tags "obliges" a noun
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ == "PRON" or _denied(verb):
+        return False
+    doc, end = claim.doc, claim.sent.end
+    for _ in range(3):
+        if end >= len(doc):
+            return False
+        following = doc[end].sent
+        end = following.end
+        root = following.root
+        if root.lemma_ != verb.lemma_ or any(is_cue(t) or t.is_quote for t in following):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_ == subject.lemma_ for c in root.children):
+            continue
+        if _denied(root) or any(
+            d.dep_ == "det" and d.lower_ in ("no", "neither")
+            for c in root.children
+            if c.dep_ != "nsubj"
+            for d in c.children
+        ):
+            return True
+    return False
 
 
 def _points_back_false(sentence: Span) -> bool:
@@ -313,9 +358,10 @@ def is_proposition(span: Span, *, provision: bool = False) -> bool:
     """A statement that can be checked against the world: not a prediction, promise or wish (a modal on the
     main verb: will, should, could, may, might, must, can — but "would", the reported future of news
     ("the agreement would provide …"), stays, and so does a text's "will" (`provision`: "the report says pass
-    holders will keep travelling free" is what the text provides, checked by reading it)), not an indirect
-    question ("how many of the cuts would fall …"), not a forecast ("is expected to …") or a plan ("had no
-    plans to …")."""
+    holders will keep travelling free" is what the text provides, checked by reading it) and an ability
+    denied ("cannot tell a shower from a washing machine", "could no longer staff it": a state of things,
+    where "could rise" is a supposition)), not an indirect question ("how many of the cuts would fall …"),
+    not a forecast ("is expected to …") or a plan ("had no plans to …")."""
     words = [t for t in span if not t.is_punct and not t.is_space]
     if not words:
         return False
@@ -323,13 +369,25 @@ def is_proposition(span: Span, *, provision: bool = False) -> bool:
         return False  # "how many …" asks; "When we took over, …" only sets the time of a statement
     modals = MODALS - FUTURE if provision else MODALS
     for verb in (t for t in _heads(span) if t.pos_ in ("VERB", "AUX")):
-        if any(c.dep_ == "aux" and c.lower_ in modals for c in verb.children):
+        auxiliaries = {c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in modals}
+        if auxiliaries and not (auxiliaries <= ABILITY and _denied(verb)):
             return False
         if verb.lemma_ in FORECASTS and any(c.dep_ == "xcomp" for c in verb.children):
             return False
         if verb.lemma_ == "have" and any(c.dep_ == "dobj" and c.lemma_ in INTENTIONS for c in verb.children):
             return False
     return True
+
+
+def _denied(verb: Token) -> bool:
+    """Whether `verb` is negated: "not", "n't", "never", "no longer", or a subject that is nobody ("Nobody
+    can give you a percentage", "No company could")."""
+    return any(
+        c.dep_ == "neg"
+        or (c.lower_ == "longer" and any(g.dep_ == "neg" for g in c.children))
+        or (c.dep_ == "nsubj" and (c.lower_ in ("nobody", "none") or any(d.lower_ == "no" for d in c.children)))
+        for c in verb.children
+    )
 
 
 def _from_a_text(doc: Doc, quote: Quote) -> bool:
@@ -425,6 +483,7 @@ def extract_claims(
         refuted = (
             _refuted(sentence, (quote.start, quote.end), act)
             or _next_sentence_refutes(sentence)
+            or _contradicted_later(span)
             or (nominal and (disputed_subject(cue[0]) or false_tail(sentence[cue[0].i - sentence.start :]) is not None))
         )
         claims.append(

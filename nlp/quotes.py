@@ -133,11 +133,13 @@ def _cue_for(doc: Doc, outer: Span, resolver: SpeakerResolver) -> _Cue | None:
             (a for a, s in subjects if s is not None and resolver.is_source(s)),
             next((a for a, s in subjects if s is not None), governing[0]),
         )
-        return _Cue(cue.text, cue.idx, cue.idx + len(cue), subject_of(cue), cue, True)
+        subject = subject_of(cue) or _speaker_between(outer, cue)
+        return _Cue(cue.text, cue.idx, cue.idx + len(cue), subject, cue, True)
     for token in outer:  # the parser hung the attribution inside the quote: "“…,” he said"
         for child in token.children:
             if child.i not in inside and is_cue(child):
-                return _Cue(child.text, child.idx, child.idx + len(child), subject_of(child), child, True)
+                subject = subject_of(child) or _speaker_between(outer, child)
+                return _Cue(child.text, child.idx, child.idx + len(child), subject, child, True)
     sentences = {outer[0].sent, outer[-1].sent}
     for sentence in sentences:
         according = _according_to(sentence, inside)
@@ -147,6 +149,17 @@ def _cue_for(doc: Doc, outer: Span, resolver: SpeakerResolver) -> _Cue | None:
     if nearby:
         cue = min(nearby, key=lambda t: min(abs(t.i - outer.start), abs(t.i - outer.end)))
         return _Cue(cue.text, cue.idx, cue.idx + len(cue), subject_of(cue), cue, False)
+    return None
+
+
+def _speaker_between(outer: Span, cue: Token) -> Token | None:
+    """The head of the noun phrase between a quotation and the cue after it, which the parser hung inside the
+    quotation ('“…,” the trust's medical director, Dr Hamid Qureshi, told the meeting': "director" read as an
+    object of the quoted verb, the cue left without a subject); None when anything else stands there."""
+    between = [t for t in cue.doc[outer.end : cue.i] if not (t.is_punct or t.is_space)]
+    heads = [t for t in between if not outer.end <= t.head.i < cue.i]
+    if len(heads) == 1 and heads[0].pos_ in ("NOUN", "PROPN") and heads[0].dep_ not in ("npadvmod", "pobj"):
+        return heads[0]
     return None
 
 
@@ -568,10 +581,25 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             content = doc[content.start : rebuttal.start]  # the outlet's rebuttal is not the speaker's words
         if len(content) < 3 or any(q.start == content.start_char and q.end == content.end_char for q in found):
             continue  # "confirmed in a statement that S": S once, with the verb's speaker
-        quote = Quote(content.text, content.start_char, content.end_char, "indirect", deed=deed)
         source = resolver.speaker(cue.subject) if cue.subject is not None else None
         if source is not None and source.actor is None and named is not None:
             source = replace(source, actor=named[0])
-        _attribute(quote, source, cue)
-        found.append(quote)
+        for clause in _each_clause(content):
+            quote = Quote(clause.text, clause.start_char, clause.end_char, "indirect", deed=deed)
+            _attribute(quote, source, cue)
+            found.append(quote)
     return found
+
+
+def _each_clause(content: Span) -> list[Span]:
+    """Reported content of two clauses each opened by its own "that" ("said it could no longer staff the
+    department at night and that fewer than nine patients a night had used it") as two: each is a claim of
+    its own, checked and framed by itself."""
+    doc = content.doc
+    for that in content[2:]:
+        joint = doc[that.i - 1]
+        if that.lower_ == "that" and that.dep_ == "mark" and that.head.dep_ == "conj" and joint.dep_ == "cc":
+            first, rest = trimmed(doc[content.start : joint.i]), doc[that.i + 1 : content.end]
+            if len(first) >= 3 and len(rest) >= 3:
+                return [first, *_each_clause(rest)]
+    return [content]

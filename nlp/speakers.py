@@ -62,14 +62,14 @@ SOURCE_NOUNS = PEOPLE_NOUNS | frozenset(
     study survey poll census data figure statistic record document filing memo letter paper statement release
     post tweet message email transcript note text analysis review audit investigation inquiry assessment
     estimate tracker model projection research evidence result finding ombudsman cabinet treasury regulator
-    watchdog utility charity operator video footage clip recording website other""".split()
+    watchdog utility charity operator video footage clip recording website other accounts""".split()
 )
 # Endings of nouns for people by their trade or field, beyond those listed: "geologists", "historians".
 SOURCE_SUFFIXES = ("ist", "ian")
 # Source nouns for a document someone issued: "the survey by Marlow College" is Marlow College's word.
 DOCUMENT_NOUNS = frozenset(
     """report study survey poll data figure statistic record document filing memo letter statement release analysis
-    review audit estimate tracker research email message transcript paper""".split()
+    review audit estimate tracker research email message transcript paper accounts""".split()
 )
 # Words for a kind of organisation that an article calls a named one by after naming it ("the company").
 ORGANISATION_KINDS = frozenset(
@@ -77,6 +77,8 @@ ORGANISATION_KINDS = frozenset(
     retailer contractor developer producer department agency regulator watchdog""".split()
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# Verbs and nouns by which a description gives a name: "identified as", "known as", "gives his name as".
+IDENTIFYING = frozenset({"identify", "name", "know", "call", "describe", "introduce"})
 # Verbs of being asked, set between a speaker and the cue: "X, asked about the price, said …".
 ASKING = frozenset({"ask", "press", "question", "quiz", "challenge"})
 _ASIDE_DEPS = frozenset({"nsubj", "punct", "advmod", "npadvmod", "prep"})
@@ -155,6 +157,18 @@ def subject_of(cue: Token) -> Token | None:
     return None
 
 
+def _lost_subject(name: Token) -> bool:
+    """A name before a verb that has no subject: the subject the parser took for something else ("Tully
+    rejected that." with "Tully" read as an adverb)."""
+    verb = name.head
+    return (
+        verb.pos_ == "VERB"
+        and name.i < verb.i
+        and name.dep_ in ("advmod", "npadvmod", "dep")
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
+    )
+
+
 def _stem(word: str) -> str:
     """Its first seven letters: "regulator" and "regulation", "institute" and "institution" share them."""
     return word[:7]
@@ -212,9 +226,12 @@ def asked_aside(cue: Token) -> Token | None:
 
 def agent_of(noun: Token) -> Token | None:
     """Who made or issued what the noun names: "data [compiled by Kpler]", "a claim [shared by several
-    landlords] that …"."""
+    landlords] that …", "the audit, [which was prepared by the Vienna firm Kessler Obradovic]"."""
     for participle in noun.children:
-        if participle.dep_ == "acl" and participle.tag_ == "VBN":
+        passive_relative = participle.dep_ == "relcl" and any(
+            c.dep_ == "nsubjpass" and c.lower_ in RELATIVE_PRONOUNS for c in participle.children
+        )
+        if (participle.dep_ == "acl" and participle.tag_ == "VBN") or passive_relative:
             for agent in participle.children:
                 if agent.dep_ == "agent":
                     return next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -286,7 +303,7 @@ class SpeakerResolver:
         for token in doc:
             found = self._actor_at.get(token.i)
             if found and found[0].type in ("PERSON", "ORG") and not self.in_quote(token.idx):
-                if token.dep_ in ("nsubj", "nsubjpass") or token.head.dep_ == "nsubj":
+                if token.dep_ in ("nsubj", "nsubjpass") or token.head.dep_ == "nsubj" or _lost_subject(token):
                     if found[0].type == "PERSON":
                         self._antecedents.append((token.idx, found[0]))
                         continue
@@ -296,7 +313,8 @@ class SpeakerResolver:
             elif (
                 token.dep_ == "nsubj" and _unnamed_person(token) and is_cue(token.head) and not self.in_quote(token.idx)
             ):
-                self._antecedents.append((token.idx, self._appositive(token) or self._description(token)))
+                named = self._appositive(token) or self._named_in_clause(token) or self._description(token)
+                self._antecedents.append((token.idx, named))
 
     def add_description_mentions(self) -> None:
         """Add 'the former U.S. president' as a mention of Donald Trump where the article makes it clear."""
@@ -341,7 +359,7 @@ class SpeakerResolver:
         lemma = subject.lemma_.lower()
         if subject.pos_ == "NOUN" and _by_trade(lemma):
             return True  # "Geologists caution that …"
-        return lemma in SOURCE_NOUNS or subject.lower_ in SOURCE_NOUNS
+        return lemma in SOURCE_NOUNS or subject.lower_ in SOURCE_NOUNS or self._organisation(subject) is not None
 
     def speaker(self, subject: Token) -> Speaker:
         """The words naming the speaker and, where the article makes it clear, the canonical actor."""
@@ -359,6 +377,7 @@ class SpeakerResolver:
         phrase = self.noun_phrase(subject)
         actor = (
             self._appositive(subject)
+            or self._named_in_clause(subject)
             or self._description(subject)
             or self._organisation(subject)
             or self._issuer(subject)
@@ -407,6 +426,27 @@ class SpeakerResolver:
                     return found[0]
         return None
 
+    def _named_in_clause(self, head: Token) -> Actor | None:
+        """'A paramedic who works in the area, who asked to be identified only as Claire, …', 'The author of
+        the post, who gives his name as Kieran Walsh, …' → the person a "who" clause in the description names
+        with "as" (the parser hangs such a clause on the description's last noun, "area", "post")."""
+        if not _unnamed_person(head):
+            return None
+        for clause in head.subtree:
+            if clause.dep_ != "relcl" or not any(c.lower_ == "who" for c in clause.children):
+                continue
+            for word in clause.subtree:
+                giver = word.head  # "identified [as]", "gives his name [as]"
+                if word.lower_ == "as" and (
+                    giver.lemma_.lower() in IDENTIFYING
+                    or any(c.dep_ == "dobj" and c.lemma_ == "name" for c in giver.children)
+                ):
+                    for name in (c for c in word.children if c.dep_ == "pobj"):
+                        found = self.actor_of(name)
+                        if found and found[0].type == "PERSON":
+                            return found[0]
+        return None
+
     def _issuer(self, head: Token) -> Actor | None:
         """'the survey by Marlow College', 'a statement from the Kremlin', 'data compiled by Kpler', 'the
         league's filing', 'its annual report' (the organisation just named) → who issued the document."""
@@ -435,10 +475,11 @@ class SpeakerResolver:
 
     def _organisation(self, head: Token) -> Actor | None:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
-        Authority") or one of its stem ('the regulator' → "Commission for Aviation Regulation"); else a word for
-        a kind of organisation ("the company", "the department") → the organisation that is the subject of
-        this sentence or the one before ("Pacific Ridge Electric rejected the conclusion. The company said …").
-        A modifier ("the state attorney general's office") makes it another body."""
+        Authority") or one of its stem ('the regulator' → "Commission for Aviation Regulation"), of several the
+        one whose name ends in it ('the hospital': St Bride's Hospital, not the Eastmoor Hospitals Group); else
+        a word for a kind of organisation ("the company", "the department") → the organisation that is the
+        subject of this sentence or the one before ("Pacific Ridge Electric rejected the conclusion. The company
+        said …"). A modifier ("the state attorney general's office") makes it another body."""
         modifiers = [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl", "case")]
         if head.pos_ != "NOUN" or modifiers != ["the"]:
             return None
@@ -446,6 +487,9 @@ class SpeakerResolver:
         matches = {
             actor.name: actor for actor in self._organisations if word in {_stem(w) for w in actor.name.lower().split()}
         }
+        if len(matches) > 1:  # "the hospital": St Aldhelm's Hospital, not the North Downs Hospitals Trust
+            ending = {name: actor for name, actor in matches.items() if _stem(name.split()[-1].lower()) == word}
+            matches = ending if len(ending) == 1 else matches
         if len(matches) == 1:
             return next(iter(matches.values()))
         return self._organisation_before(head) if not matches and head.lower_ in ORGANISATION_KINDS else None

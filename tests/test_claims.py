@@ -412,3 +412,37 @@ def test_a_mixed_quote_that_only_judges_in_the_quoted_words_is_no_claim(bare_ext
     assert [c.framing for c in beside.claims] == ["reported"]
     plain = bare_extractor.extract("The auditor said the payments were consultancy fees.")
     assert [c.text for c in plain.claims] == ["the payments were consultancy fees"]
+
+
+def test_an_ability_denied_is_a_claim_and_a_possibility_is_not(bare_extractor: Extractor) -> None:
+    """ "could no longer afford", "No bus can reach": a state of things, checked by the world; "could rise" is
+    a supposition. Two clauses each opened by "that" are two claims, the second not lost with the first."""
+    text = (
+        "The council said it could no longer afford the repairs and that 40 homes had stood empty since 2022. "
+        "Prices could rise again next year, the council said. No bus can reach the village in winter, the "
+        "operator said."
+    )
+    assert [c.text for c in bare_extractor.extract(text).claims] == [
+        "it could no longer afford the repairs",
+        "40 homes had stood empty since 2022",
+        "No bus can reach the village in winter",
+    ]
+
+
+def test_a_claim_the_article_contradicts_or_calls_unsupported_by_name_is_refuted(bare_extractor: Extractor) -> None:
+    """The outlet shows a claim false without saying "false": a later sentence of its own says the claim's
+    subject and verb again, negated; or the next sentence names it ("The figure") and calls it unsupported."""
+    contradicted = bare_extractor.extract(
+        "Opponents have argued that the treaty obliges members to raise fuel taxes. The text was published on "
+        "Monday. The treaty obliges no member to raise any tax."
+    )
+    assert claim_with(contradicted.claims, "obliges members").framing == "refuted"
+    unsupported = bare_extractor.extract(
+        "The mayor said the scheme had created 900 jobs. The figure is not supported by the council's own records."
+    )
+    assert claim_with(unsupported.claims, "900 jobs").framing == "refuted"
+    agreed = bare_extractor.extract(
+        "Opponents have argued that the treaty obliges members to raise fuel taxes. The treaty obliges members "
+        "to keep reserves. The mayor said the scheme had created 900 jobs. The figure comes from a council survey."
+    )
+    assert [c.framing for c in agreed.claims if c.claimant_text in ("Opponents", "The mayor")] == ["reported"] * 2
