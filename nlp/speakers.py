@@ -303,11 +303,12 @@ class SpeakerResolver:
         for token in doc:
             found = self._actor_at.get(token.i)
             if found and found[0].type in ("PERSON", "ORG") and not self.in_quote(token.idx):
-                if token.dep_ in ("nsubj", "nsubjpass") or token.head.dep_ == "nsubj" or _lost_subject(token):
+                own = token.dep_ in ("nsubj", "nsubjpass") or _lost_subject(token)  # the subject, not inside it
+                if own or token.head.dep_ == "nsubj":
                     if found[0].type == "PERSON":
                         self._antecedents.append((token.idx, found[0]))
                         continue
-                    verb = token.head if token.dep_ in ("nsubj", "nsubjpass") else token.head.head
+                    verb = token.head if own else token.head.head
                     if verb.dep_ == "ROOT" or is_cue(verb):
                         self._organisation_subjects.append((token.i, found[0]))
             elif (

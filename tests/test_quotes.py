@@ -627,6 +627,8 @@ def test_a_name_given_in_a_relative_clause_and_an_organisation_by_the_word_it_en
 
 
 def test_a_record_prepared_by_a_named_firm_and_accounts_are_sources(extractor: Extractor) -> None:
+    """A relative clause in the passive names who made the record, as a participle does ("compiled by"); a
+    company's accounts are a record that shows."""
     text = (
         "Bus fares rose 12 percent last year, according to the review, which was carried out by the consultancy "
         "Marlowe Partners.\nAccounts filed in March show the charity owed 2 million pounds to its bank.\n"
