@@ -119,6 +119,21 @@ def _trim(span: Span) -> Span | None:
     return span.doc[start:end] if end > start else None
 
 
+def _possessive_after(span: Span) -> bool:
+    return span.end < len(span.doc) and span.doc[span.end].lower_ in ("'s", "’s")
+
+
+def _names_with_possessive(doc: Doc) -> set[str]:
+    """Names that end in "'s" — a shop or a firm named for its founder ("Fenwick's, the discount grocery
+    chain, says …", "Harrow's said"): an entity with "'s" after it that is itself the subject of a verb, so
+    the "'s" owns nothing and is part of the name."""
+    return {
+        ent.text
+        for ent in doc.ents
+        if ent.label_ in ACTOR_LABELS and _possessive_after(ent) and ent.root.dep_ in ("nsubj", "nsubjpass")
+    }
+
+
 def _honoured(span: Span) -> bool:
     """An honorific and at least two names ("Dr Amrit Sandhu"): a person ("Dr Pepper" stays a brand)."""
     return len(span) >= 3 and span[0].lower_ in HONORIFICS and all(t.pos_ == "PROPN" for t in span[1:])
@@ -298,6 +313,7 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
     lines = _Lines(text)
     candidates: list[_Candidate] = []
     role_tokens: set[int] = set()
+    shop_names = _names_with_possessive(doc)
     for ent in doc.ents:
         if ent.label_ not in ACTOR_LABELS:
             continue
@@ -324,6 +340,9 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             label = "NORP"  # "Ukrainian officials": a group adjective, not the state
         known = aliases.lookup(span.text)  # again: the title may have been split off
         name, label = known if known else (span.text, label)
+        if not known and span.text in shop_names and _possessive_after(span):
+            span, label = doc[span.start : span.end + 1], "ORG"
+            name = span.text
         candidates.append(_Candidate(span, name, label, role.text if role is not None else None, known is not None))
     # Configured aliases the model did not tag ("Zelenskyy" alone, "Sybiha" at a sentence start).
     tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}

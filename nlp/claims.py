@@ -50,13 +50,10 @@ REFUTING_WORDS = frozenset(
     discredited untrue misleading bogus spurious fabricated denied deny rejected""".split()
 )
 REFUTING_PHRASES = (
-    "without evidence",
     "no evidence",
-    "without offering evidence",
     "false claim",
     "not true",
     "widely debunked",
-    "without providing evidence",
     "has been disproven",
     "is false",
     "was false",
@@ -221,15 +218,23 @@ def _refuted(sentence: Span, exclude: tuple[int, int] | None = None, act: Token 
     rebuttal = rebuttal_in(sentence)
     if rebuttal is not None and (exclude is None or rebuttal.start_char > exclude[0]):
         return True  # "…, a figure that the aid tracker does not support" (after the claim, not before it)
-    outside = [
-        t.lower_
+    kept = [
+        t
         for t in sentence
         if (exclude is None or not (exclude[0] <= t.idx < exclude[1])) and (act is None or t.i != act.i)
     ]
-    if set(outside) & REFUTING_WORDS:
+    if {t.lower_ for t in kept} & REFUTING_WORDS or _without_evidence(kept):
         return True
-    text = " ".join(outside)
+    text = " ".join(t.lower_ for t in kept)
     return any(phrase in text for phrase in REFUTING_PHRASES)
+
+
+def _without_evidence(words: Sequence[Token]) -> bool:
+    """ "without evidence", "without producing any evidence", "without offering proof": said with nothing to
+    support it."""
+    return any(
+        t.lower_ == "without" and any(w.lemma_.lower() in ("evidence", "proof") for w in t.subtree) for t in words
+    )
 
 
 def _next_sentence_refutes(sentence: Span) -> bool:
@@ -294,19 +299,29 @@ def _contradicted_later(claim: Span) -> bool:
 
 
 def _points_back_false(sentence: Span) -> bool:
-    """'There is no evidence for that: …', 'The published text does not bear that out.', 'That is not true.':
-    the sentence's first clause points back with a "that" or "this" of its own and calls it false or
-    unsupported."""
+    """'There is no evidence for that: …', 'The published text does not bear that out.', 'That is not true.',
+    'Moscow has made that claim repeatedly without producing evidence.': the sentence's first clause points
+    back with a "that" or "this" of its own, or with "that claim", and calls it false or unsupported."""
     stop = next((t.i for t in sentence if t.text in (":", ";")), sentence.end)
     clause = sentence.doc[sentence.start : stop]
     if not any(
-        t.lower_ in ("that", "this") and t.tag_ == "DT" and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+        t.lower_ in ("that", "this")
+        and t.tag_ == "DT"
+        and (
+            t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+            or (t.dep_ == "det" and t.head.lemma_.lower() in REBUTTAL_HEADS)
+        )
         for t in clause
     ):
         return False  # a pronoun of its own: not a determiner, nor the "that" of "a claim that has spread"
     text = clause.text.lower()
     # the outlet's words, not a party's denial ("A spokesperson denied that" reports a refutation, makes none)
-    return judged_false(list(clause)) or any(phrase in text for phrase in REFUTING_PHRASES) or _not_what(clause)
+    return (
+        judged_false(list(clause))
+        or _without_evidence(clause)
+        or any(phrase in text for phrase in REFUTING_PHRASES)
+        or _not_what(clause)
+    )
 
 
 def _not_what(clause: Span) -> bool:
@@ -710,7 +725,13 @@ def _own_clause(sentence: Span, attribution: int) -> Span | None:
     provision[, and the ministry called the video a fake]"), or None when the attribution holds the main
     verb, the sentence has none (a noun the small model made its root) or it is a cue, or when the
     attribution begins inside a phrase of the main clause ("between Zelensky and former U.S. President
-    [Donald Trump, who has accused …]")."""
+    [Donald Trump, who has accused …]"). A clause closed by a semicolon before the attribution is the
+    outlet's whatever the parse ("Germany did not commit troops; its defence ministry said …")."""
+    semicolon = next((t for t in sentence if t.text == ";" and t.idx < attribution), None)
+    if semicolon is not None:
+        before = sentence.doc[sentence.start : semicolon.i]
+        if len(before) >= 3 and any(t.dep_ in ("nsubj", "nsubjpass") for t in before):
+            return before
     root = sentence.root
     if root.idx >= attribution or root.pos_ not in ("VERB", "AUX") or is_cue(root):
         return None

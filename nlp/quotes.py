@@ -327,6 +327,12 @@ def _overlaps(content: Span, spans: Sequence[Quote] | Sequence[Quotation]) -> bo
     return any(q.start < content.end_char and content.start_char < q.end for q in spans)
 
 
+def _beyond_semicolon(clause: Token, cue: Token) -> bool:
+    """A clause before the cue with a semicolon between them: a sentence of its own the parser hung on the
+    cue ("Germany did not commit troops; its defence ministry said S"), not what the cue reports."""
+    return clause.i < cue.i and any(t.text == ";" for t in cue.doc[clause.i : cue.i])
+
+
 def _stray_complement(cue: Token) -> Token | None:
     """A "that" clause the parser hung on the noun of a phrase between the cue and it ("told lawmakers
     before the vote that S" read as "the vote that S"): with "that" as its conjunction it is no relative
@@ -504,8 +510,10 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
         if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)):
             asked = asked_aside(token)  # "X, asked about …, said S": the clause is S
             gerund = _gerund(token)
+            complements = [c for c in token.children if c.dep_ == "ccomp" and c != asked]
             clause = (
-                next((c for c in token.children if c.dep_ == "ccomp" and c != asked), None)
+                next((c for c in complements if not _beyond_semicolon(c, token)), None)
+                or next(iter(complements), None)
                 or _stray_complement(token)
                 or gerund
                 or _evidence_object(token)
@@ -513,7 +521,7 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             subject = subject_of(token)
             if subject is None or not resolver.is_source(subject):
                 continue  # "The decision means that …": not an attribution
-            if clause is not None and clause.i < token.i and any(t.text == ";" for t in doc[clause.i : token.i]):
+            if clause is not None and _beyond_semicolon(clause, token):
                 continue  # "Council votes to cap rents; landlords threaten challenge": two clauses, not one reported
             if clause is not None and _relative_subject(token, clause):
                 content = doc[token.i + 1 : clause.right_edge.i + 1]  # "tankers that it said [had carried …]"

@@ -62,19 +62,19 @@ SOURCE_NOUNS = PEOPLE_NOUNS | frozenset(
     study survey poll census data figure statistic record document filing memo letter paper statement release
     post tweet message email transcript note text analysis review audit investigation inquiry assessment
     estimate tracker model projection research evidence result finding ombudsman cabinet treasury regulator
-    watchdog utility charity operator video footage clip recording website other accounts""".split()
+    watchdog utility charity operator video footage clip recording website other accounts index""".split()
 )
 # Endings of nouns for people by their trade or field, beyond those listed: "geologists", "historians".
 SOURCE_SUFFIXES = ("ist", "ian")
 # Source nouns for a document someone issued: "the survey by Marlow College" is Marlow College's word.
 DOCUMENT_NOUNS = frozenset(
     """report study survey poll data figure statistic record document filing memo letter statement release analysis
-    review audit estimate tracker research email message transcript paper accounts""".split()
+    review audit estimate tracker research email message transcript paper accounts index""".split()
 )
 # Words for a kind of organisation that an article calls a named one by after naming it ("the company").
 ORGANISATION_KINDS = frozenset(
     """company firm group utility club carrier operator airline bank lender insurer maker manufacturer
-    retailer contractor developer producer department agency regulator watchdog""".split()
+    retailer contractor developer producer department agency regulator watchdog chain""".split()
 )
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # Verbs and nouns by which a description gives a name: "identified as", "known as", "gives his name as".
@@ -294,6 +294,22 @@ class SpeakerResolver:
             if m.role
         ]
         self._organisations = [actor for actor in actors if actor.type == "ORG"]
+        # a word for a kind of organisation → the organisations the article introduced with it ("the consumer
+        # group Shoppers' Voice", "Fenwick's, the discount grocery chain", "The developer, Corvane Digital")
+        self._kinds: dict[str, dict[str, Actor]] = {}
+        for actor in self._organisations:
+            for mention in actor.mentions:
+                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                if span is None or not len(span):
+                    continue
+                described = [c for c in span.root.children if c.dep_ == "appos"]  # "Fenwick's, the … chain"
+                if span.root.dep_ == "appos":
+                    described.append(span.root.head)  # "The developer, Corvane Digital"
+                if span.start > 0 and doc[span.start - 1].head in span:
+                    described.append(doc[span.start - 1])  # "the consumer group Shoppers' Voice"
+                for word in described:
+                    if word.pos_ == "NOUN" and word.lemma_.lower() in ORGANISATION_KINDS and word not in span:
+                        self._kinds.setdefault(word.lemma_.lower(), {})[actor.name] = actor
         # (char offset, person) in text order; None for a person the article does not name ("a senior engineer
         # … said"), so that a "she" after them is not the last person named
         self._antecedents: list[tuple[int, Actor | None]] = []
@@ -472,7 +488,20 @@ class SpeakerResolver:
         named = next((org for org in map(self._organisation, owners) if org is not None), None)
         if named is None and any(c.dep_ == "poss" and c.lower_ == "its" for c in head.children):
             return self._organisation_before(head)  # "according to its annual report"
+        if named is None and not owners and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            return self._issuer_before(head)
         return named
+
+    def _issuer_before(self, head: Token) -> Actor | None:
+        """ "according to the survey" after "A basket survey published … by the consumer group Shoppers'
+        Voice": the issuer of the record the article introduced earlier under that word."""
+        for earlier in reversed(self.doc[: head.i]):
+            introduced = not any(c.dep_ == "det" and c.lower_ == "the" for c in earlier.children)
+            if earlier.lemma_ == head.lemma_ and earlier.pos_ == head.pos_ and introduced:
+                found = self._issuer(earlier)
+                if found is not None:
+                    return found
+        return None
 
     def _organisation(self, head: Token) -> Actor | None:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
@@ -493,7 +522,10 @@ class SpeakerResolver:
             matches = ending if len(ending) == 1 else matches
         if len(matches) == 1:
             return next(iter(matches.values()))
-        return self._organisation_before(head) if not matches and head.lower_ in ORGANISATION_KINDS else None
+        if matches or head.lower_ not in ORGANISATION_KINDS:
+            return None
+        introduced = self._kinds.get(head.lemma_.lower(), {})
+        return next(iter(introduced.values())) if len(introduced) == 1 else self._organisation_before(head)
 
     def _description(self, head: Token) -> Actor | None:
         """'the former U.S. president' → the one person this article gives that role; 'A state judge' (a

@@ -446,3 +446,13 @@ def test_a_claim_the_article_contradicts_or_calls_unsupported_by_name_is_refuted
         "to keep reserves. The mayor said the scheme had created 900 jobs. The figure comes from a council survey."
     )
     assert [c.framing for c in agreed.claims if c.claimant_text in ("Opponents", "The mayor")] == ["reported"] * 2
+
+
+def test_that_claim_repeated_without_producing_evidence_refutes_it(bare_extractor: Extractor) -> None:
+    text = (
+        "The mayor claimed that the bridge had been sold to a foreign investor. He has repeated that claim since "
+        "June without producing evidence. The minister said exports had doubled. He repeated that figure on Monday."
+    )
+    claims = bare_extractor.extract(text).claims
+    assert claim_with(claims, "the bridge had been sold").framing == "refuted"
+    assert claim_with(claims, "exports had doubled").framing == "reported"

@@ -660,3 +660,39 @@ def test_in_a_fixture_the_speaker_the_parser_hung_inside_the_quotation(extractor
     text = read_fixture("news/45-night-closure.txt")
     (q,) = [q for q in extractor.extract(text).quotes if q.text.startswith("We would rather have")]
     assert (q.speaker_text, q.speaker, q.cue) == ("the trust's medical director", "Hamid Qureshi", "told")
+
+
+def test_the_survey_and_the_group_are_the_ones_the_article_introduced(extractor: Extractor) -> None:
+    """ "according to the survey" after "A survey published … by the consumer group Fair Basket", and "the
+    group's own price index" after the group was introduced by that word, are Fair Basket's."""
+    text = (
+        "A survey published on Monday by the consumer group Fair Basket found that bread prices had risen 9 "
+        "percent. Milk cost 1.20 pounds a litre on average, according to the survey. Butter prices fell 3 percent "
+        "in the year to October, according to the group's own price index."
+    )
+    assert [q.speaker for q in extractor.extract(text).quotes] == ["Fair Basket"] * 3
+
+
+def test_a_firm_named_with_an_apostrophe_s_keeps_it(extractor: Extractor) -> None:
+    """ "Harrow's, the department store chain, said": the "'s" owns nothing, so it is part of the name."""
+    text = (
+        "Harrow's, the department store chain, said its sales fell 4 percent in the autumn. Harrow's said it "
+        "would close two stores. Trump's envoy said the talks would resume."
+    )
+    assert [(q.speaker_text, q.speaker) for q in extractor.extract(text).quotes] == [
+        ("Harrow's", "Harrow's"),
+        ("Harrow's", "Harrow's"),
+        ("Trump's envoy", None),
+    ]
+
+
+def test_a_sentence_of_its_own_before_a_semicolon_is_not_what_the_cue_reports(extractor: Extractor) -> None:
+    """ "Spain did not send ships; its navy said S": the small model hangs the first clause on "said" too."""
+    result = extractor.extract(
+        "Spain did not send ships; its navy said any mission would need the approval of parliament."
+    )
+    assert [q.text for q in result.quotes] == ["any mission would need the approval of parliament"]
+    assert [(c.text, c.framing) for c in result.claims] == [
+        ("Spain did not send ships", "asserted"),
+        ("any mission would need the approval of parliament", "reported"),
+    ]
