@@ -36,6 +36,7 @@ from .rebuttals import REBUTTAL_HEADS, disputed_subject, false_tail, judged_fals
 from .speakers import (
     CLAUSE_CUES,
     RELATIVE_PRONOUNS,
+    SOURCE_NOUNS,
     SpeakerResolver,
     is_cue,
     is_record,
@@ -424,9 +425,23 @@ def _own_plan(span: Span) -> bool:
         return False
     return any(
         any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in verb.children)
-        and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in PLANNERS for c in verb.children)
+        and any(
+            (c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in PLANNERS) or (c.dep_ == "nsubj" and _a_party(c))
+            for c in verb.children
+        )
         for verb in _heads(span)
         if verb.pos_ in ("VERB", "AUX")
+    )
+
+
+def _a_party(noun: Token) -> bool:
+    """ "the union", "the club", "the minister": a party to the story named by its kind, whose "would" is its
+    own plan ("the group would seek a judicial review"); a record's is what it provides ("the report would")."""
+    return (
+        noun.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+        and noun.lemma_.lower() in SOURCE_NOUNS
+        and not is_record(noun)
     )
 
 

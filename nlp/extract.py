@@ -23,7 +23,7 @@ from .quotemarks import find_quotations
 from .quotes import Quote, extract_quotes
 from .speakers import SpeakerResolver
 
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 
 
 class ExtractionInputError(ValueError):

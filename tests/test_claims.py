@@ -456,3 +456,13 @@ def test_that_claim_repeated_without_producing_evidence_refutes_it(bare_extracto
     claims = bare_extractor.extract(text).claims
     assert claim_with(claims, "the bridge had been sold").framing == "refuted"
     assert claim_with(claims, "exports had doubled").framing == "reported"
+
+
+def test_a_partys_would_is_its_plan_and_a_records_is_what_it_provides(bare_extractor: Extractor) -> None:
+    """ "the union would appeal", "the club would not sell": a party to the story named by its kind, and its
+    "would" a plan like "it would"; "the report would show" stays a claim."""
+    text = (
+        "The union said the union would appeal the ruling. A spokesman said the club would not sell its best "
+        "players. The ministry said the report would show lower prices."
+    )
+    assert [c.text for c in bare_extractor.extract(text).claims] == ["the report would show lower prices"]
