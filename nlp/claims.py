@@ -38,6 +38,7 @@ from .speakers import (
     RELATIVE_PRONOUNS,
     SOURCE_NOUNS,
     SpeakerResolver,
+    determined,
     is_cue,
     is_record,
     opens_with_that,
@@ -265,7 +266,7 @@ def _named_back_false(sentence: Span) -> bool:
         subject is not None
         and (subject.dep_ == "nsubjpass" or sentence.root.lemma_ == "be")
         and subject.lemma_.lower() in REBUTTAL_HEADS
-        and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this") for c in subject.children)
+        and determined(subject, "the", "that", "this")
         and disputed_subject(subject)
     )
 
@@ -289,12 +290,7 @@ def _contradicted_later(claim: Span) -> bool:
             continue
         if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_ == subject.lemma_ for c in root.children):
             continue
-        if _denied(root) or any(
-            d.dep_ == "det" and d.lower_ in ("no", "neither")
-            for c in root.children
-            if c.dep_ != "nsubj"
-            for d in c.children
-        ):
+        if _denied(root) or any(determined(c, "no", "neither") for c in root.children if c.dep_ != "nsubj"):
             return True
     return False
 
@@ -438,10 +434,7 @@ def _a_party(noun: Token) -> bool:
     """ "the union", "the club", "the minister": a party to the story named by its kind, whose "would" is its
     own plan ("the group would seek a judicial review"); a record's is what it provides ("the report would")."""
     return (
-        noun.pos_ == "NOUN"
-        and any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
-        and noun.lemma_.lower() in SOURCE_NOUNS
-        and not is_record(noun)
+        noun.pos_ == "NOUN" and determined(noun, "the") and noun.lemma_.lower() in SOURCE_NOUNS and not is_record(noun)
     )
 
 

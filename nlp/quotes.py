@@ -133,13 +133,11 @@ def _cue_for(doc: Doc, outer: Span, resolver: SpeakerResolver) -> _Cue | None:
             (a for a, s in subjects if s is not None and resolver.is_source(s)),
             next((a for a, s in subjects if s is not None), governing[0]),
         )
-        subject = subject_of(cue) or _speaker_between(outer, cue)
-        return _Cue(cue.text, cue.idx, cue.idx + len(cue), subject, cue, True)
+        return _syntactic_cue(outer, cue)
     for token in outer:  # the parser hung the attribution inside the quote: "“…,” he said"
         for child in token.children:
             if child.i not in inside and is_cue(child):
-                subject = subject_of(child) or _speaker_between(outer, child)
-                return _Cue(child.text, child.idx, child.idx + len(child), subject, child, True)
+                return _syntactic_cue(outer, child)
     sentences = {outer[0].sent, outer[-1].sent}
     for sentence in sentences:
         according = _according_to(sentence, inside)
@@ -150,6 +148,13 @@ def _cue_for(doc: Doc, outer: Span, resolver: SpeakerResolver) -> _Cue | None:
         cue = min(nearby, key=lambda t: min(abs(t.i - outer.start), abs(t.i - outer.end)))
         return _Cue(cue.text, cue.idx, cue.idx + len(cue), subject_of(cue), cue, False)
     return None
+
+
+def _syntactic_cue(outer: Span, cue: Token) -> _Cue:
+    """The cue the parse links to the quotation, with its subject or, failing that, the speaker's phrase
+    between the quotation and it."""
+    subject = subject_of(cue) or _speaker_between(outer, cue)
+    return _Cue(cue.text, cue.idx, cue.idx + len(cue), subject, cue, True)
 
 
 def _speaker_between(outer: Span, cue: Token) -> Token | None:

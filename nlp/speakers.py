@@ -157,6 +157,11 @@ def subject_of(cue: Token) -> Token | None:
     return None
 
 
+def determined(noun: Token, *words: str) -> bool:
+    """Whether one of `words` is `noun`'s determiner ("the survey", "that claim", "no member")."""
+    return any(c.dep_ == "det" and c.lower_ in words for c in noun.children)
+
+
 def _lost_subject(name: Token) -> bool:
     """A name before a verb that has no subject: the subject the parser took for something else ("Tully
     rejected that." with "Tully" read as an adverb)."""
@@ -488,7 +493,7 @@ class SpeakerResolver:
         named = next((org for org in map(self._organisation, owners) if org is not None), None)
         if named is None and any(c.dep_ == "poss" and c.lower_ == "its" for c in head.children):
             return self._organisation_before(head)  # "according to its annual report"
-        if named is None and not owners and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        if named is None and not owners and determined(head, "the"):
             return self._issuer_before(head)
         return named
 
@@ -496,7 +501,7 @@ class SpeakerResolver:
         """ "according to the survey" after "A basket survey published … by the consumer group Shoppers'
         Voice": the issuer of the record the article introduced earlier under that word."""
         for earlier in reversed(self.doc[: head.i]):
-            introduced = not any(c.dep_ == "det" and c.lower_ == "the" for c in earlier.children)
+            introduced = not determined(earlier, "the")
             if earlier.lemma_ == head.lemma_ and earlier.pos_ == head.pos_ and introduced:
                 found = self._issuer(earlier)
                 if found is not None:
@@ -533,9 +538,9 @@ class SpeakerResolver:
         given that post after it and nobody before."""
         if head.pos_ != "NOUN":
             return None
-        if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+        if determined(head, "a", "an"):
             return self._named_later(head)
-        if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        if not determined(head, "the"):
             return None
         heads = _HEAD_SYNONYMS.get(head.lemma_.lower(), {head.lemma_.lower()})
         modifiers = {_norm(c.text) for c in head.children if c.dep_ in ("amod", "compound", "nmod", "poss")}
