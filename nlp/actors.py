@@ -45,7 +45,8 @@ ORG_WORDS = frozenset(
     """inc inc. corp corp. corporation co. company ltd ltd. llc plc ag gmbh group holdings bank airlines airways
     energy capital partners systems technologies therapeutics pharmaceuticals pharma motors media terminals
     logistics industries laboratories labs securities insurance institute university college association union
-    council committee agency authority ministry department foundation trust fund society hospital""".split()
+    council committee agency authority ministry department foundation trust fund society hospital
+    united rovers athletic wanderers albion fc""".split()  # the last line: football clubs
 )
 # Nouns for a person's post: a two- or three-word name in apposition to one is a person, whatever the model
 # tagged it ("Ukraine's ombudsman, Dmytro Lubinets", ORG in the small model).

@@ -23,7 +23,7 @@ from .quotemarks import find_quotations
 from .quotes import Quote, extract_quotes
 from .speakers import SpeakerResolver
 
-EXTRACTOR_VERSION = "11"
+EXTRACTOR_VERSION = "12"
 
 
 class ExtractionInputError(ValueError):

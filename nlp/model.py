@@ -73,6 +73,9 @@ def _line_breaks(doc: Doc) -> Doc:
         if after_break:
             if token.i:
                 token.is_sent_start = True
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is not None and token.is_alpha and following.is_alpha:
+                following.is_sent_start = False  # a paragraph does not open with a sentence of one word
             dash = _dateline_dash(doc, token.i)
             if dash is not None and dash + 1 < len(doc):
                 doc[dash + 1].is_sent_start = True

@@ -325,6 +325,8 @@ class SpeakerResolver:
             found = self._actor_at.get(token.i)
             if found and found[0].type in ("PERSON", "ORG") and not self.in_quote(token.idx):
                 own = token.dep_ in ("nsubj", "nsubjpass") or _lost_subject(token)  # the subject, not inside it
+                # "a spokesperson for Corvane Digital said": the organisation speaks through the subject
+                through = token.dep_ == "pobj" and token.head.lower_ in ("for", "of", "at") and token.head.head
                 if own or token.head.dep_ == "nsubj":
                     if found[0].type == "PERSON":
                         self._antecedents.append((token.idx, found[0]))
@@ -332,6 +334,8 @@ class SpeakerResolver:
                     verb = token.head if own else token.head.head
                     if verb.dep_ == "ROOT" or is_cue(verb):
                         self._organisation_subjects.append((token.i, found[0]))
+                elif through and through.dep_ == "nsubj" and found[0].type == "ORG" and is_cue(through.head):
+                    self._organisation_subjects.append((token.i, found[0]))
             elif (
                 token.dep_ == "nsubj" and _unnamed_person(token) and is_cue(token.head) and not self.in_quote(token.idx)
             ):
@@ -515,9 +519,12 @@ class SpeakerResolver:
         a word for a kind of organisation ("the company", "the department") → the organisation that is the
         subject of this sentence or the one before ("Pacific Ridge Electric rejected the conclusion. The company
         said …"). A modifier ("the state attorney general's office") makes it another body."""
-        modifiers = [c.lower_ for c in head.children if c.dep_ not in ("punct", "relcl", "acl", "case")]
-        if head.pos_ != "NOUN" or modifiers != ["the"]:
+        modifiers = [c for c in head.children if c.dep_ not in ("punct", "relcl", "acl", "case")]
+        if head.pos_ != "NOUN" or not modifiers or modifiers[0].lower_ != "the":
             return None
+        if len(modifiers) > 1:  # "the League Two club announced": only the clause it reports can tell
+            described = all(m.dep_ in ("compound", "amod", "nummod") and m.i < head.i for m in modifiers[1:])
+            return self._reporting_organisation(head) if described and head.lower_ in ORGANISATION_KINDS else None
         word = _stem(head.lower_)
         matches = {
             actor.name: actor for actor in self._organisations if word in {_stem(w) for w in actor.name.lower().split()}
@@ -530,7 +537,22 @@ class SpeakerResolver:
         if matches or head.lower_ not in ORGANISATION_KINDS:
             return None
         introduced = self._kinds.get(head.lemma_.lower(), {})
-        return next(iter(introduced.values())) if len(introduced) == 1 else self._organisation_before(head)
+        if len(introduced) == 1:
+            return next(iter(introduced.values()))
+        return self._reporting_organisation(head) or self._organisation_before(head)
+
+    def _reporting_organisation(self, head: Token) -> Actor | None:
+        """ "Harbour City have signed Okonkwo …, the club announced": the organisation that is the subject of
+        the clause the kind word's cue reports before it. A club may be tagged a place ("Harbour City")."""
+        cue = head.head
+        if head.dep_ != "nsubj" or not is_cue(cue):
+            return None
+        for clause in (c for c in cue.children if c.dep_ == "ccomp" and c.i < head.i):
+            for subject in (c for c in clause.children if c.dep_ == "nsubj"):
+                found = self.actor_of(subject)
+                if found and (found[0].type == "ORG" or (found[0].type == "GPE" and head.lemma_ == "club")):
+                    return found[0]
+        return None
 
     def _description(self, head: Token) -> Actor | None:
         """'the former U.S. president' → the one person this article gives that role; 'A state judge' (a

@@ -696,3 +696,40 @@ def test_a_sentence_of_its_own_before_a_semicolon_is_not_what_the_cue_reports(ex
         ("Spain did not send ships", "asserted"),
         ("any mission would need the approval of parliament", "reported"),
     ]
+
+
+def test_a_paragraph_does_not_open_with_a_one_word_sentence(extractor: Extractor) -> None:
+    """After a headline the small model split "Portwell | Athletic has agreed …" into two sentences, and the
+    club's name was lost as the subject of the lede."""
+    text = (
+        "Portwell Athletic to sell ground to housebuilder\n\n"
+        "Portwell Athletic has agreed to sell its Harbour Road ground to a housing developer for 31 million "
+        "pounds, the League Two club announced on Tuesday."
+    )
+    assert [(q.speaker_text, q.speaker) for q in extractor.extract(text).quotes] == [
+        ("the League Two club", "Portwell Athletic")
+    ]
+
+
+def test_the_club_that_reports_its_own_news_is_the_clause_subject(extractor: Extractor) -> None:
+    """ "X have signed Y …, the club announced": the kind word names the organisation the clause is about,
+    even when the model tags a club named for a town as a place."""
+    text = (
+        "Kestrel Rovers have signed defender Tomasz Lind from Varna Dynamo for 8 million euros, the club "
+        "announced on Friday. Varna Dynamo will use the fee to rebuild its academy, the Bulgarian club said."
+    )
+    assert [(q.speaker_text, q.speaker) for q in extractor.extract(text).quotes] == [
+        ("the club", "Kestrel Rovers"),
+        ("the Bulgarian club", "Varna Dynamo"),
+    ]
+
+
+def test_an_organisation_speaks_through_its_spokesperson(extractor: Extractor) -> None:
+    """ "… a spokesperson for Corvane Digital said. The company said …": the company is the one whose
+    spokesperson spoke in the sentence before."""
+    text = (
+        '"We never promised permanent roles," a spokesperson for Halden Data said after the vote. The company '
+        "said it would hire locally where it could."
+    )
+    quotes = extractor.extract(text).quotes
+    assert [(q.speaker_text, q.speaker) for q in quotes if q.kind == "indirect"] == [("The company", "Halden Data")]
