@@ -225,6 +225,15 @@ class _Candidate:
     trusted: bool  # named by the alias table, so kept wherever it stands
 
 
+def _organisations_tagged_as_places(candidates: list[_Candidate]) -> None:
+    """ "Ashgate City" tagged a place where the article calls it "Ashgate" and the model tags that an
+    organisation: the article's own short form says what the longer name is (a club, not a town)."""
+    single = {c.name for c in candidates if c.type == "ORG" and " " not in c.name}
+    for c in candidates:
+        if c.type == "GPE" and not c.trusted and len(c.name.split()) > 1 and c.name.split()[0] in single:
+            c.type = "ORG"
+
+
 def _title_case(doc: Doc) -> list[Token]:
     """The document's title-case tokens, picked from an array: most tokens are not, and making a Python
     Token of each one costs more than the checks below."""
@@ -363,6 +372,7 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             if same
             else _Candidate(span, span.text, "PERSON", None, False)
         )
+    _organisations_tagged_as_places(candidates)
     # Full names seen in running text (not headlines) are what short forms link to.
     in_body = [c for c in candidates if not lines.in_heading(c.span.start_char)]
     short_forms = _short_forms(in_body)

@@ -142,3 +142,19 @@ def test_an_organisation_is_named_later_by_its_last_word(extractor: Extractor) -
     commission = {a.name: a for a in result.actors}["European Commission"]
     assert [m.text for m in commission.mentions] == ["European Commission", "Commission"]
     assert [q.speaker for q in result.quotes] == ["European Commission"]
+
+
+def test_a_club_tagged_a_place_is_the_organisation_its_short_name_is(extractor: Extractor) -> None:
+    """The model tags "Kestow City" a place and "Kestow" alone an organisation: the article's own short form
+    says it is a club, so both are one organisation."""
+    text = (
+        "MANCHESTER — The Premier League has opened an inquiry into whether Kestow City broke its spending rules "
+        "in the 2022-23 season, the league confirmed on Friday.\n\nKestow said in a statement that its accounts "
+        "had been audited twice. According to the league's filing, Kestow reported a loss of 112 million pounds "
+        "over three seasons."
+    )
+    result = extractor.extract(text)
+    kestow = {a.name: a for a in result.actors}["Kestow City"]
+    assert (kestow.type, [m.text for m in kestow.mentions]) == ("ORG", ["Kestow City", "Kestow", "Kestow"])
+    (audited,) = [q for q in result.quotes if q.text.startswith("its accounts")]
+    assert audited.speaker == "Kestow City"
