@@ -45,8 +45,14 @@ ORG_WORDS = frozenset(
     """inc inc. corp corp. corporation co. company ltd ltd. llc plc ag gmbh group holdings bank airlines airways
     energy capital partners systems technologies therapeutics pharmaceuticals pharma motors media terminals
     logistics industries laboratories labs securities insurance institute university college association union
-    council committee agency authority ministry department foundation trust fund society hospital
+    council committee agency authority ministry department foundation trust fund society hospital minerals mining
+    resources metals
     united rovers athletic wanderers albion fc""".split()  # the last line: football clubs
+)
+# The last words of a public body's name, which news does not drop: "Brennock Water" is the company the
+# Brennock Water Authority regulates, not the authority.
+PUBLIC_BODIES = frozenset(
+    "authority ministry department council commission agency committee board office court police service".split()
 )
 # Nouns for a person's post: a two- or three-word name in apposition to one is a person, whatever the model
 # tagged it ("Ukraine's ombudsman, Dmytro Lubinets", ORG in the small model).
@@ -150,6 +156,14 @@ def _split_title(span: Span) -> tuple[Span, Span | None]:
     return span.doc[start : span.end], span.doc[span.start : start]
 
 
+def _with_organisation_word(span: Span) -> Span:
+    """An organisation's word the model left out of the name ("Calder Ridge" tagged, "Minerals" not)."""
+    doc, end = span.doc, span.end
+    while end < len(doc) and doc[end].is_title and doc[end].lower_ in ORG_WORDS and not doc[end].ent_type_:
+        end += 1
+    return doc[span.start : end]
+
+
 def _with_given_names(span: Span) -> Span:
     """Capitalised proper nouns the parser hangs on the name but the model left out of the entity
     ("striker Emeka Okonkwo" tagged only "Okonkwo")."""
@@ -225,6 +239,38 @@ class _Candidate:
     trusted: bool  # named by the alias table, so kept wherever it stands
 
 
+def _with_joined_names(ents: tuple[Span, ...]) -> list[Span]:
+    """The entities, an organisation's name the model cut in two at "for" or "of" joined again ("Kiel
+    Institute" + "for the" + "World Economy"): the first part must end in an organisation's word."""
+    joined: list[Span] = []
+    for ent in ents:
+        before = joined[-1] if joined else None
+        if before is not None and before.label_ == "ORG" == ent.label_ and before[-1].lower_ in ORG_WORDS:
+            between = [t.lower_ for t in ent.doc[before.end : ent.start]]
+            if between in (["for"], ["of"], ["for", "the"], ["of", "the"]):
+                joined[-1] = Span(ent.doc, before.start, ent.end, label="ORG")
+                continue
+        joined.append(ent)
+    return joined
+
+
+def _untagged_organisations(titled: list[Token], tagged: set[int]) -> list[Span]:
+    """Proper nouns ending in an organisation's word that the model did not tag ("Calder Ridge Minerals has
+    agreed …"): an organisation, as a tagged person ending in one already is."""
+    found = []
+    for token in titled:
+        if token.i in tagged or token.lower_ not in ORG_WORDS or token.pos_ != "PROPN":
+            continue
+        start = token.i
+        while start > 0 and (before := token.doc[start - 1]).pos_ == "PROPN" and before.is_title:
+            if before.i in tagged or before.dep_ != "compound" or before.head.i != token.i:
+                break
+            start -= 1
+        if start < token.i:
+            found.append(token.doc[start : token.i + 1])
+    return found
+
+
 def _organisations_tagged_as_places(candidates: list[_Candidate]) -> None:
     """ "Ashgate City" tagged a place where the article calls it "Ashgate" and the model tags that an
     organisation: the article's own short form says what the longer name is (a club, not a town)."""
@@ -245,8 +291,8 @@ ShortForms = dict[str, dict[tuple[str, str], int]]  # short form → (full name,
 
 def _short_forms(candidates: list[_Candidate]) -> ShortForms:
     """What a full name is called on its own later in an article: a person by surname ("Sybiha"), an
-    organisation by its first word ("Meridian" for Meridian Terminals) or its last ("the Commission" for the
-    European Commission)."""
+    organisation by its first word ("Meridian" for Meridian Terminals), its last ("the Commission" for the
+    European Commission) or its first words ("Calder Ridge" for Calder Ridge Minerals)."""
     forms: ShortForms = {}
     for c in candidates:
         words = c.name.split()
@@ -254,6 +300,10 @@ def _short_forms(candidates: list[_Candidate]) -> ShortForms:
             shorts = [words[-1]]
         elif len(words) > 1 and c.type == "ORG" and words[0][:1].isupper():
             shorts = [words[0], words[-1]] if words[-1][:1].isupper() else [words[0]]
+            # "Calder Ridge" for Calder Ridge Minerals, "Kiel Institute" for the Kiel Institute for the World
+            # Economy; not "Brennock Water" for the Brennock Water Authority, which oversees it
+            if words[-1].lower() not in PUBLIC_BODIES:
+                shorts += [" ".join(words[:k]) for k in range(2, len(words)) if words[k - 1][:1].isupper()]
         else:
             continue
         for short in shorts:
@@ -324,7 +374,7 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
     candidates: list[_Candidate] = []
     role_tokens: set[int] = set()
     shop_names = _names_with_possessive(doc)
-    for ent in doc.ents:
+    for ent in _with_joined_names(doc.ents):
         if ent.label_ not in ACTOR_LABELS:
             continue
         span = _trim(ent)
@@ -335,6 +385,8 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             continue  # "state" tagged ORG: names are capitalised
         title = None
         label = ent.label_
+        if known is None and (longer := _with_organisation_word(span)).end > span.end:
+            span, label = longer, "ORG"
         if label == "ORG" and known is None and (_named_in_post(span) or _honoured(span)):
             label = "PERSON"  # "Ukraine's ombudsman, Dmytro Lubinets"; "Dr Amrit Sandhu" tagged ORG
         elif label == "PERSON" and known is None and span[-1].lower_ in ORG_WORDS:
@@ -372,6 +424,8 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             if same
             else _Candidate(span, span.text, "PERSON", None, False)
         )
+    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    candidates += [_Candidate(span, span.text, "ORG", None, False) for span in _untagged_organisations(titled, tagged)]
     _organisations_tagged_as_places(candidates)
     # Full names seen in running text (not headlines) are what short forms link to.
     in_body = [c for c in candidates if not lines.in_heading(c.span.start_char)]
@@ -392,6 +446,9 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
                     name, label = full
                 elif full is None and label == "PERSON" and name in organisations:
                     label = "ORG"  # "Ofgem found …" tagged PERSON where the article has it as ORG elsewhere
+            elif (full := _full_name(short_forms, name, c.span.start_char)) and full[1] == "ORG":
+                if short_forms[_fold(name)][full] < c.span.start_char:  # named in full before, as news does
+                    name, label = full
             if lines.in_heading(c.span.start_char) and name not in body_names:
                 continue
         actor = actors.setdefault((name, label), Actor(name=name, type=label))

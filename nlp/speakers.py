@@ -74,8 +74,12 @@ DOCUMENT_NOUNS = frozenset(
 # Words for a kind of organisation that an article calls a named one by after naming it ("the company").
 ORGANISATION_KINDS = frozenset(
     """company firm group utility club carrier operator airline bank lender insurer maker manufacturer
-    retailer contractor developer producer department agency regulator watchdog chain""".split()
+    retailer contractor developer producer department agency regulator watchdog chain miner supplier
+    refiner shipper broadcaster publisher conglomerate carmaker automaker drugmaker chipmaker planemaker""".split()
 )
+# Of those, the kinds of body that report on other organisations ("Acme was fined, the regulator said"),
+# not on themselves ("Acme has agreed …, the company said").
+OVERSEERS = frozenset({"department", "agency", "regulator", "watchdog"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # Verbs and nouns by which a description gives a name: "identified as", "known as", "gives his name as".
 IDENTIFYING = frozenset({"identify", "name", "know", "call", "describe", "introduce"})
@@ -132,8 +136,10 @@ def subject_of(cue: Token) -> Token | None:
     """The cue's subject, inherited from the governing verb for participles and conjuncts."""
     for _ in range(4):
         for child in cue.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not (
-                child.dep_ == "nsubjpass" and cue.lemma_ == "say"
+            if (
+                child.dep_ in ("nsubj", "nsubjpass", "csubj")
+                and not (child.dep_ == "nsubjpass" and cue.lemma_ == "say")
+                and not _object_read_as_subject(child, cue)
             ):
                 if child.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
                     return cue.head  # "Trump, who has accused …": the relative clause's noun
@@ -155,6 +161,17 @@ def subject_of(cue: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _object_read_as_subject(child: Token, participle: Token) -> bool:
+    """ "The company disputes that, saying S": the small model reads the verb's object "that" as the subject
+    of the participle after the comma, which is the company's."""
+    return (
+        child.lower_ in ("that", "this")
+        and participle.tag_ == "VBG"
+        and participle.dep_ == "advcl"
+        and any(t.text == "," for t in participle.doc[child.i + 1 : participle.i])
+    )
 
 
 def determined(noun: Token, *words: str) -> bool:
@@ -539,13 +556,22 @@ class SpeakerResolver:
         introduced = self._kinds.get(head.lemma_.lower(), {})
         if len(introduced) == 1:
             return next(iter(introduced.values()))
-        return self._reporting_organisation(head) or self._organisation_before(head)
+        return self._reporting_organisation(head) or self._organisation_before(head) or self._protagonist(head)
+
+    def _protagonist(self, head: Token) -> Actor | None:
+        """ "The company disputes that" with no organisation in this sentence or the one before: the story's
+        own organisation, the first the article made the subject of a main clause or a cue."""
+        if head.lemma_.lower() in OVERSEERS or not self._organisation_subjects:
+            return None
+        first_index, first = self._organisation_subjects[0]
+        return first if first_index < head.i else None
 
     def _reporting_organisation(self, head: Token) -> Actor | None:
         """ "Harbour City have signed Okonkwo …, the club announced": the organisation that is the subject of
-        the clause the kind word's cue reports before it. A club may be tagged a place ("Harbour City")."""
+        the clause the kind word's cue reports before it, unless the word is for an overseer. A club may be
+        tagged a place ("Harbour City")."""
         cue = head.head
-        if head.dep_ != "nsubj" or not is_cue(cue):
+        if head.dep_ != "nsubj" or not is_cue(cue) or head.lemma_.lower() in OVERSEERS:
             return None
         for clause in (c for c in cue.children if c.dep_ == "ccomp" and c.i < head.i):
             for subject in (c for c in clause.children if c.dep_ == "nsubj"):

@@ -158,3 +158,25 @@ def test_a_club_tagged_a_place_is_the_organisation_its_short_name_is(extractor: 
     assert (kestow.type, [m.text for m in kestow.mentions]) == ("ORG", ["Kestow City", "Kestow", "Kestow"])
     (audited,) = [q for q in result.quotes if q.text.startswith("its accounts")]
     assert audited.speaker == "Kestow City"
+
+
+def test_an_organisation_the_model_cut_short_or_in_two_is_whole(extractor: Extractor) -> None:
+    """ "Tarrow Creek Minerals" left untagged, "Tarrow Creek" tagged a person later, and "Marlow Foundation for
+    the European Union" tagged as two organisations are one organisation each; "Ashby Water" is the company,
+    not the Ashby Water Authority that oversees it."""
+    text = (
+        "PERTH — Tarrow Creek Minerals has agreed to sell lithium to a Korean battery maker, the miner said on "
+        "Monday. Tarrow Creek did not disclose the price.\n\n"
+        "Rents rose 6 percent last year, according to the Marlow Foundation for the European Union.\n\n"
+        "The Ashby Water Authority fined the company. Ashby Water said it would appeal."
+    )
+    result = extractor.extract(text)
+    names = {a.name: a for a in result.actors}
+    assert [m.text for m in names["Tarrow Creek Minerals"].mentions] == ["Tarrow Creek Minerals", "Tarrow Creek"]
+    assert names["Tarrow Creek Minerals"].type == "ORG"
+    assert "Marlow Foundation for the European Union" in names
+    assert [q.speaker for q in result.quotes] == [
+        "Tarrow Creek Minerals",
+        "Marlow Foundation for the European Union",
+        "Ashby Water",
+    ]

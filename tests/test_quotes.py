@@ -211,8 +211,9 @@ def test_a_name_in_apposition_to_a_post_is_a_person(extractor: Extractor) -> Non
 
 
 def test_an_organisation_by_description_and_institutional_sources(extractor: Extractor) -> None:
-    """ "The authority" after "the Hartwell Water Authority" is that authority; a utility, a cabinet and a
-    video are sources that can say or claim something."""
+    """ "The authority" after "the Hartwell Water Authority" is that authority, and so is "the utility" a
+    sentence later (the story's own organisation); a utility, a cabinet and a video are sources that can say
+    or claim something."""
     text = (
         "The Hartwell Water Authority raised its rates in May. The authority says the increase pays for new "
         "pipes.\nWater service was never cut, the utility said.\nThe cabinet insists the rules are legal.\n"
@@ -221,7 +222,7 @@ def test_an_organisation_by_description_and_institutional_sources(extractor: Ext
     found = [(content[:20], speaker, speaker_text) for content, speaker, speaker_text, _ in _indirect(extractor, text)]
     assert found == [
         ("the increase pays fo", "Hartwell Water Authority", "The authority"),
-        ("Water service was ne", None, "the utility"),
+        ("Water service was ne", "Hartwell Water Authority", "the utility"),
         ("the rules are legal", None, "The cabinet"),
         ("the dam had burst", None, "A video"),
     ]
@@ -734,3 +735,32 @@ def test_an_organisation_speaks_through_its_spokesperson(extractor: Extractor) -
     )
     quotes = extractor.extract(text).quotes
     assert [(q.speaker_text, q.speaker) for q in quotes if q.kind == "indirect"] == [("The company", "Halden Data")]
+
+
+def test_an_overseer_reporting_on_a_company_is_not_the_company(extractor: Extractor) -> None:
+    """ "X …, the company said" is X reporting on itself; "X …, the regulator said" is someone else's word
+    about X."""
+    text = (
+        "Dunmore Freight Holdings broke safety rules on 14 occasions last year, the regulator said on Monday. "
+        "Dunmore Freight Holdings has hired 40 inspectors since March, the company said."
+    )
+    assert [(q.speaker_text, q.speaker) for q in extractor.extract(text).quotes] == [
+        ("the regulator", None),
+        ("the company", "Dunmore Freight Holdings"),
+    ]
+
+
+def test_the_company_far_from_its_name_is_the_story_s_own(extractor: Extractor) -> None:
+    """ "The company disputes that, saying S" two paragraphs after the company was last a subject: the
+    participle is the company's (the model reads "that" as its subject), and "the company" is the story's
+    own organisation, not the one a rival's remark mentioned in between."""
+    text = (
+        "SYDNEY — Tarrow Creek Minerals reported a loss of 40 million dollars for the year. Its new plant opened in "
+        "May.\n\n"
+        "Analyst Mira Holt said buyers had moved to suppliers in Chile.\n\n"
+        "The company disputes that, saying its largest buyer had renewed its contract in June."
+    )
+    assert [(q.speaker_text, q.speaker) for q in extractor.extract(text).quotes] == [
+        ("Mira Holt", "Mira Holt"),
+        ("The company", "Tarrow Creek Minerals"),
+    ]
