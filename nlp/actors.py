@@ -391,11 +391,14 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             label = "PERSON"  # "Ukraine's ombudsman, Dmytro Lubinets"; "Dr Amrit Sandhu" tagged ORG
         elif label == "PERSON" and known is None and span[-1].lower_ in ORG_WORDS:
             label = "ORG"  # "Meridian Terminals"
+        named = ent  # the name whose role words stand before it
         if label == "PERSON" and known is None:
             span, title = _split_title(span)
+            if (longer := _with_given_names(span)).start < span.start:  # "Gergely Vass" tagged only "Vass"
+                span = named = Span(doc, longer.start, longer.end, label="PERSON")
         elif known is None and (longer := _with_given_names(span)).start < span.start:
             span, label = longer, "PERSON"  # a two-word proper name is not a group or a place
-        role = title or _role(ent, lines.start_of(ent.start_char))
+        role = title or _role(named, lines.start_of(ent.start_char))
         if role is not None:
             role_tokens.update(range(role.start, role.end))
         if label == "GPE" and span.root.pos_ == "ADJ":

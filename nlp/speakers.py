@@ -62,19 +62,21 @@ SOURCE_NOUNS = PEOPLE_NOUNS | frozenset(
     study survey poll census data figure statistic record document filing memo letter paper statement release
     post tweet message email transcript note text analysis review audit investigation inquiry assessment
     estimate tracker model projection research evidence result finding ombudsman cabinet treasury regulator
-    watchdog utility charity operator video footage clip recording website other accounts index""".split()
+    watchdog utility charity operator video footage clip recording website other accounts index complaint lawsuit
+    indictment startup""".split()
 )
 # Endings of nouns for people by their trade or field, beyond those listed: "geologists", "historians".
 SOURCE_SUFFIXES = ("ist", "ian")
 # Source nouns for a document someone issued: "the survey by Marlow College" is Marlow College's word.
 DOCUMENT_NOUNS = frozenset(
     """report study survey poll data figure statistic record document filing memo letter statement release analysis
-    review audit estimate tracker research email message transcript paper accounts index""".split()
+    review audit estimate tracker research email message transcript paper accounts index complaint lawsuit
+    indictment""".split()
 )
 # Words for a kind of organisation that an article calls a named one by after naming it ("the company").
 ORGANISATION_KINDS = frozenset(
     """company firm group utility club carrier operator airline bank lender insurer maker manufacturer
-    retailer contractor developer producer department agency regulator watchdog chain miner supplier
+    retailer contractor developer producer department agency regulator watchdog chain miner supplier startup
     refiner shipper broadcaster publisher conglomerate carmaker automaker drugmaker chipmaker planemaker""".split()
 )
 # Of those, the kinds of body that report on other organisations ("Acme was fined, the regulator said"),

@@ -180,3 +180,15 @@ def test_an_organisation_the_model_cut_short_or_in_two_is_whole(extractor: Extra
         "Marlow Foundation for the European Union",
         "Ashby Water",
     ]
+
+
+def test_a_given_name_the_model_left_out_of_a_tagged_person_is_theirs(extractor: Extractor) -> None:
+    """ "Oleksii Bondar" with only "Bondar" tagged: the given name the parser hangs on the surname is part of
+    the name, not a role word before it."""
+    text = (
+        "Officials said the plant would open in May.\n\n"
+        "Oleksii Bondar denied that the contract for the Odesa plant had been awarded without a tender."
+    )
+    result = extractor.extract(text)
+    assert [(a.name, a.type) for a in result.actors if a.type == "PERSON"] == [("Oleksii Bondar", "PERSON")]
+    assert [q.speaker for q in result.quotes][-1] == "Oleksii Bondar"

@@ -764,3 +764,17 @@ def test_the_company_far_from_its_name_is_the_story_s_own(extractor: Extractor) 
         ("Mira Holt", "Mira Holt"),
         ("The company", "Tarrow Creek Minerals"),
     ]
+
+
+def test_a_complaint_says_and_a_startup_adds(extractor: Extractor) -> None:
+    """A lawsuit's complaint is a record that says things; a startup is a company, also in a relative
+    clause of its own ("The startup, which says …, added that …")."""
+    text = (
+        "The complaint, filed in federal court in Denver, says the app sent each user's location to three "
+        "brokers. The startup, which says it has 4 million users, added that it would fight the case."
+    )
+    assert [(q.text, q.speaker_text) for q in extractor.extract(text).quotes] == [
+        ("the app sent each user's location to three brokers", "The complaint"),
+        ("it has 4 million users", "The startup"),
+        ("it would fight the case", "The startup"),
+    ]
