@@ -45,8 +45,9 @@ ACCUSING = {"accuse": "of", "blame": "for"}
 # the deal a gamble", "dismissed the measures as illegal", "urged both sides to return to the table",
 # "blamed a software supplier for the backlog".
 OBJECT_CUES = frozenset({"call", "brand", "label", "term", "describe", "dismiss", "urge", *ACCUSING})
-# Cues whose content is an object and the figure someone put it at: "put [the death toll at 52]".
-FIGURE_CUES = frozenset({"put"})
+# Cues whose content is an object and the figure someone put it at: "put [the death toll at 52]", "estimated
+# [it at around 60 dollars a kilogram]".
+FIGURE_CUES = frozenset({"put", "estimate"})
 # Cues whose content can be a gerund: "denied taking money", "admitted lying", "recalled seeing smoke".
 GERUND_CUES = frozenset({"deny", "admit", "acknowledge", "recall", "report", "confirm"})
 # Verbs by which records and figures report what they hold, and forms of them the small model can read as
@@ -478,11 +479,21 @@ def _figure_put(cue: Token) -> Span | None:
     if named is None:
         return None
     at = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "at"), None) or next(
-        (t for t in named.subtree if t.lower_ == "at" and t.dep_ == "prep" and t.right_edge == named.right_edge), None
-    )  # "at 3,900" may hang on the object's last word: "the number of people sleeping rough in the city at 3,900"
-    if at is None or at.i < named.i or not any(t.like_num for t in at.subtree):
+        (
+            t
+            for t in named.subtree
+            if t.lower_ == "at"
+            and ((t.dep_ == "prep" and t.right_edge == named.right_edge) or (t.dep_ == "quantmod" and t.i > named.i))
+        ),
+        None,
+    )  # "at 3,900" may hang on the object's last word: "the number of people sleeping rough in the city at 3,900",
+    # or on the number: "the daily cost at closer to 12 million euros", the euros read as the cost's apposition
+    if at is None or at.i < named.i:
         return None
-    return cue.doc[named.left_edge.i : max(at.right_edge.i, named.right_edge.i) + 1]
+    end = max(at.right_edge.i, named.right_edge.i)
+    if not any(t.like_num for t in cue.doc[at.i : end + 1]):
+        return None
+    return cue.doc[named.left_edge.i : end + 1]
 
 
 def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: list[Quotation]) -> list[Quote]:
@@ -512,7 +523,8 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             _attribute(quote, Speaker(words.text, words.start_char, words.end_char, speaker.actor), cue)
             found.append(quote)
             continue
-        if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)):
+        figure = _figure_put(token) if lemma in FIGURE_CUES and token.pos_ == "VERB" else None
+        if lemma in CLAUSE_CUES and is_cue(token) and (token.tag_ != "VBN" or _perfect(token)) and figure is None:
             asked = asked_aside(token)  # "X, asked about …, said S": the clause is S
             gerund = _gerund(token)
             complements = [c for c in token.children if c.dep_ == "ccomp" and c != asked]
@@ -542,8 +554,8 @@ def _indirect(doc: Doc, resolver: SpeakerResolver, used: set[int], quotations: l
             if deed and clause.dep_ == "dobj":  # "denied [cutting corners] on the bridge": the rest is the deed's
                 content = doc[clause.left_edge.i : token.right_edge.i + 1]
             cue = _Cue(token.text, token.idx, token.idx + len(token), subject, token, True)
-        elif (lemma in OBJECT_CUES and is_cue(token)) or (lemma in FIGURE_CUES and token.pos_ == "VERB"):
-            said_of = _figure_put(token) if lemma in FIGURE_CUES else _object_content(token)
+        elif (lemma in OBJECT_CUES and is_cue(token)) or figure is not None:
+            said_of = figure or _object_content(token)
             subject = subject_of(token)
             if said_of is None or subject is None or not resolver.is_source(subject):
                 continue

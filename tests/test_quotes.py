@@ -778,3 +778,18 @@ def test_a_complaint_says_and_a_startup_adds(extractor: Extractor) -> None:
         ("it has 4 million users", "The startup"),
         ("it would fight the case", "The startup"),
     ]
+
+
+def test_an_estimate_at_a_figure_is_reported(extractor: Extractor) -> None:
+    """ "X estimated the cost at 12 million euros" reports a figure as "put … at" does, also where the small
+    model hangs "at" on the number; "estimated that S" stays a clause."""
+    text = (
+        "Economists at the Dunmore Chamber of Commerce estimated the weekly cost at closer to 9 million euros, "
+        "since much of the freight can go by rail. Officials estimated that 40 people had been hurt."
+    )
+    result = extractor.extract(text)
+    assert [(q.text, q.cue) for q in result.quotes] == [
+        ("the weekly cost at closer to 9 million euros", "estimated"),
+        ("40 people had been hurt", "estimated"),
+    ]
+    assert [c.framing for c in result.claims] == ["reported", "reported"]
