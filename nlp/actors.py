@@ -45,9 +45,9 @@ ORG_WORDS = frozenset(
     """inc inc. corp corp. corporation co. company ltd ltd. llc plc ag gmbh group holdings bank airlines airways
     energy capital partners systems technologies therapeutics pharmaceuticals pharma motors media terminals
     logistics industries laboratories labs securities insurance institute university college association union
-    council committee agency authority ministry department foundation trust fund society hospital minerals mining
-    resources metals
-    united rovers athletic wanderers albion fc""".split()  # the last line: football clubs
+    council committee agency authority ministry department foundation trust fund society hospital
+    minerals mining resources metals
+    united rovers athletic wanderers albion fc""".split()  # the last two lines: miners, football clubs
 )
 # The last words of a public body's name, which news does not drop: "Brennock Water" is the company the
 # Brennock Water Authority regulates, not the authority.

@@ -345,7 +345,7 @@ class SpeakerResolver:
             if found and found[0].type in ("PERSON", "ORG") and not self.in_quote(token.idx):
                 own = token.dep_ in ("nsubj", "nsubjpass") or _lost_subject(token)  # the subject, not inside it
                 # "a spokesperson for Corvane Digital said": the organisation speaks through the subject
-                through = token.dep_ == "pobj" and token.head.lower_ in ("for", "of", "at") and token.head.head
+                through = token.head.head if token.dep_ == "pobj" and token.head.lower_ in ("for", "of", "at") else None
                 if own or token.head.dep_ == "nsubj":
                     if found[0].type == "PERSON":
                         self._antecedents.append((token.idx, found[0]))
@@ -353,8 +353,9 @@ class SpeakerResolver:
                     verb = token.head if own else token.head.head
                     if verb.dep_ == "ROOT" or is_cue(verb):
                         self._organisation_subjects.append((token.i, found[0]))
-                elif through and through.dep_ == "nsubj" and found[0].type == "ORG" and is_cue(through.head):
-                    self._organisation_subjects.append((token.i, found[0]))
+                elif found[0].type == "ORG" and through is not None and through.dep_ == "nsubj":
+                    if is_cue(through.head):
+                        self._organisation_subjects.append((token.i, found[0]))
             elif (
                 token.dep_ == "nsubj" and _unnamed_person(token) and is_cue(token.head) and not self.in_quote(token.idx)
             ):
@@ -535,9 +536,11 @@ class SpeakerResolver:
         """'the authority' → the one organisation of this article whose name holds that word ("Hartwell Water
         Authority") or one of its stem ('the regulator' → "Commission for Aviation Regulation"), of several the
         one whose name ends in it ('the hospital': St Bride's Hospital, not the Eastmoor Hospitals Group); else
-        a word for a kind of organisation ("the company", "the department") → the organisation that is the
-        subject of this sentence or the one before ("Pacific Ridge Electric rejected the conclusion. The company
-        said …"). A modifier ("the state attorney general's office") makes it another body."""
+        a word for a kind of organisation ("the company", "the department") → the one the article introduced
+        with that word, the subject of the clause its cue reports (`_reporting_organisation`), the organisation
+        that is the subject of this sentence or the one before ("Pacific Ridge Electric rejected the conclusion.
+        The company said …"), or the story's own (`_protagonist`). A modifier ("the state attorney general's
+        office") makes it another body, unless only the clause it reports names it ("the League Two club")."""
         modifiers = [c for c in head.children if c.dep_ not in ("punct", "relcl", "acl", "case")]
         if head.pos_ != "NOUN" or not modifiers or modifiers[0].lower_ != "the":
             return None
