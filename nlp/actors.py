@@ -239,6 +239,16 @@ class _Candidate:
     trusted: bool  # named by the alias table, so kept wherever it stands
 
 
+def _tagged(candidates: list[_Candidate]) -> set[int]:
+    """The token indices the candidates found so far cover."""
+    return {i for c in candidates for i in range(c.span.start, c.span.end)}
+
+
+def _one_word_organisations(candidates: list[_Candidate]) -> set[str]:
+    """Organisations the article names in one word ("Ashgate", "Ofgem")."""
+    return {c.name for c in candidates if c.type == "ORG" and " " not in c.name}
+
+
 def _with_joined_names(ents: tuple[Span, ...]) -> list[Span]:
     """The entities, an organisation's name the model cut in two at "for" or "of" joined again ("Kiel
     Institute" + "for the" + "World Economy"): the first part must end in an organisation's word."""
@@ -274,7 +284,7 @@ def _untagged_organisations(titled: list[Token], tagged: set[int]) -> list[Span]
 def _organisations_tagged_as_places(candidates: list[_Candidate]) -> None:
     """ "Ashgate City" tagged a place where the article calls it "Ashgate" and the model tags that an
     organisation: the article's own short form says what the longer name is (a club, not a town)."""
-    single = {c.name for c in candidates if c.type == "ORG" and " " not in c.name}
+    single = _one_word_organisations(candidates)
     for c in candidates:
         if c.type == "GPE" and not c.trusted and len(c.name.split()) > 1 and c.name.split()[0] in single:
             c.type = "ORG"
@@ -326,8 +336,8 @@ def _untagged_short_forms(titled: list[Token], candidates: list[_Candidate], for
     read as a work of art, "Ruiz" missed, "Meridian said"), or a one-word organisation's name it tagged
     elsewhere in the article ("Ashgate said …" untagged at a paragraph's start): a mention of that actor. An
     organisation's word must stand as a noun phrase of its own, not modify another ("Transport minister")."""
-    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
-    single = {c.name for c in candidates if c.type == "ORG" and " " not in c.name}
+    tagged = _tagged(candidates)
+    single = _one_word_organisations(candidates)
     found = []
     for token in titled:
         if token.i in tagged:
@@ -410,14 +420,14 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             name = span.text
         candidates.append(_Candidate(span, name, label, role.text if role is not None else None, known is not None))
     # Configured aliases the model did not tag ("Zelenskyy" alone, "Sybiha" at a sentence start).
-    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    tagged = _tagged(candidates)
     for span in aliases.find(doc):
         if tagged.isdisjoint(range(span.start, span.end)):
             name, label = aliases.lookup(span.text) or (span.text, "ORG")
             role = _role(span, lines.start_of(span.start_char)) if label == "PERSON" else None
             candidates.append(_Candidate(span, name, label, role.text if role is not None else None, True))
 
-    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    tagged = _tagged(candidates)
     named = {c.span.text: c for c in candidates}
     titled = _title_case(doc)
     for span in _untagged_full_names(doc, titled, tagged):
@@ -427,7 +437,7 @@ def extract_actors(doc: Doc, aliases: AliasTable, text: str) -> list[Actor]:
             if same
             else _Candidate(span, span.text, "PERSON", None, False)
         )
-    tagged = {i for c in candidates for i in range(c.span.start, c.span.end)}
+    tagged = _tagged(candidates)
     candidates += [_Candidate(span, span.text, "ORG", None, False) for span in _untagged_organisations(titled, tagged)]
     _organisations_tagged_as_places(candidates)
     # Full names seen in running text (not headlines) are what short forms link to.
